@@ -1,0 +1,31 @@
+# The two commands of the README: `make demo` and `make test`.
+# Both create .venv and install requirements.txt on first use; the embedded PostgreSQL and Redis
+# are used unless DATABASE_URL / CELERY_BROKER_URL are set.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: demo test lint format stop bench
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+demo: $(VENV)/.installed
+	$(PY) deploy/dev.py demo
+
+test: $(VENV)/.installed
+	$(PY) deploy/dev.py test $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+stop: $(VENV)/.installed
+	$(PY) deploy/dev.py stop

@@ -1,0 +1,10 @@
+"""The union-host API under /api/v1/. Each domain app adds its own routes here."""
+
+from django.urls import path
+
+from shared.accounts.api import MeView, TokenView
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="auth-token"),
+    path("me/", MeView.as_view(), name="me"),
+]

@@ -1,0 +1,43 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person who signs in. Users live in the public schema; what they may do in a union comes
+    from their Membership of it."""
+
+    full_name = models.CharField(_("full name"), max_length=100, blank=True)
+
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")  # manages the union's users and settings, plus staff work
+    STAFF = "staff", _("Staff")  # does the union's work
+    VIEWER = "viewer", _("Viewer")  # reads
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    union = models.ForeignKey("unions.Union", on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "union"], name="membership_unique_user_union")]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.union.code} ({self.role})"
+
+    @property
+    def can_write(self) -> bool:
+        return self.role in (Role.ADMIN, Role.STAFF)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN

@@ -1,0 +1,10 @@
+from shared.unions.models import Union
+
+from .models import Membership
+
+
+def membership_for(*, user, union: Union | None) -> Membership | None:
+    """The user's membership of exactly this union, or None. Memberships of other unions never count."""
+    if union is None or user is None or not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user=user, union=union).select_related("union").first()

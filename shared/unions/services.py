@@ -1,0 +1,103 @@
+"""Provisioning of unions: the registry row, its domain and its schema, all or nothing."""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+from django_tenants.utils import get_public_schema_name, schema_exists
+
+from shared.core.exceptions import ApplicationError
+
+from .models import Domain, Union, UnionLevel
+
+CODE_RE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+REGION_RE = re.compile(r"^[1-9]\d{5}$")
+# A host name: dot-separated labels of letters, digits and inner hyphens.
+DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")
+RESERVED_CODES = {"public", "information_schema", settings.TENANT_BASE_SCHEMA}
+
+
+def _validate_union(*, code: str, name: str, level: str, parent_code: str | None, region_code: str, domain: str):
+    errors: dict[str, list[str]] = {}
+    parent = None
+
+    if not CODE_RE.match(code) or code in RESERVED_CODES or code.startswith("pg_"):
+        errors.setdefault("code", []).append(
+            _("Use 2–40 lower-case letters, digits or underscores, starting with a letter.")
+        )
+    elif Union.objects.filter(code=code).exists() or schema_exists(code):
+        errors.setdefault("code", []).append(_("A union with code “%(code)s” already exists.") % {"code": code})
+
+    if not name.strip():
+        errors.setdefault("name", []).append(_("The name is required."))
+
+    if level not in UnionLevel.values:
+        errors.setdefault("level", []).append(_("The level must be “city” or “county”."))
+
+    if not REGION_RE.match(region_code):
+        errors.setdefault("region", []).append(_("A region code is six digits (行政区划代码), e.g. 330802."))
+
+    if not DOMAIN_RE.match(domain):
+        errors.setdefault("domain", []).append(_("“%(domain)s” is not a valid host name.") % {"domain": domain})
+    elif Domain.objects.filter(domain=domain).exists():
+        errors.setdefault("domain", []).append(_("The domain “%(domain)s” is already in use.") % {"domain": domain})
+
+    if parent_code:
+        parent = Union.objects.filter(code=parent_code).first()
+        if parent is None:
+            errors.setdefault("parent", []).append(_("No union has the code “%(code)s”.") % {"code": parent_code})
+        elif level == UnionLevel.COUNTY and parent.level != UnionLevel.CITY:
+            errors.setdefault("parent", []).append(_("A county union must belong to a city union."))
+        elif level == UnionLevel.CITY:
+            errors.setdefault("parent", []).append(_("A city union has no parent union here."))
+        elif REGION_RE.match(region_code) and region_code[:4] != parent.region_code[:4]:
+            errors.setdefault("region", []).append(
+                _("Region %(region)s does not lie within the parent's region %(parent)s.")
+                % {"region": region_code, "parent": parent.region_code}
+            )
+    elif level == UnionLevel.COUNTY:
+        errors.setdefault("parent", []).append(_("A county union must belong to a city union."))
+
+    if errors:
+        raise ApplicationError(_("The union cannot be created."), fields=errors)
+    return parent
+
+
+def union_create(
+    *, code: str, name: str, level: str, region_code: str, domain: str, parent_code: str | None = None
+) -> Union:
+    """Create a union: its registry row, its domain and its schema (cloned from the template).
+
+    Everything happens in one transaction (PostgreSQL DDL is transactional), so a failure at any
+    step leaves no row and no schema behind.
+    """
+    code, domain, region_code = code.strip().lower(), domain.strip().lower(), region_code.strip()
+    parent = _validate_union(
+        code=code, name=name, level=level, parent_code=parent_code, region_code=region_code, domain=domain
+    )
+    with transaction.atomic():
+        union = Union(
+            schema_name=code, code=code, name=name.strip(), level=level, parent=parent, region_code=region_code
+        )
+        union.save(verbosity=0)
+        Domain.objects.create(domain=domain, tenant=union, is_primary=True)
+    connection.set_schema_to_public()
+    return union
+
+
+def union_template_migrate(*, verbosity: int = 0) -> None:
+    """Create the template schema if needed and bring it up to date with every tenant migration.
+
+    Runs each time migrations run (see the migrate_schemas command), so a union cloned later has
+    every migration, including ones added after the template was first made.
+    """
+    template = settings.TENANT_BASE_SCHEMA
+    if not schema_exists(template):
+        with connection.cursor() as cursor:
+            cursor.execute(f'CREATE SCHEMA "{template}"')
+    call_command("migrate_schemas", tenant=True, schema_name=template, interactive=False, verbosity=verbosity)
+    connection.set_schema(get_public_schema_name())

@@ -1,0 +1,132 @@
+"""Shared fixtures.
+
+Schemas are expensive, so the unions of the test world are made once per test database (session
+scope, kept by --reuse-db) and every test runs inside a transaction that is rolled back: tests stay
+independent while sharing tenants.
+
+The world has two cities, so every feature can be checked against the healthchecks trio: the user
+who may, a colleague, and someone from another union who must be refused.
+
+    tcity (city)  ── tcounty1, tcounty2
+    ocity (city)  ── ocounty
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+from django_tenants.utils import schema_context
+from rest_framework.test import APIClient
+
+from shared.accounts.models import Membership, Role, User
+from shared.unions.models import Union
+from tests.factories import PASSWORD
+
+WORLD = [
+    # code, name, level, parent, region
+    ("tcity", "测试市总工会", "city", None, "339900"),
+    ("tcounty1", "测试一区总工会", "county", "tcity", "339901"),
+    ("tcounty2", "测试二县总工会", "county", "tcity", "339902"),
+    ("ocity", "他市总工会", "city", None, "339800"),
+    ("ocounty", "他市一县总工会", "county", "ocity", "339801"),
+]
+
+
+def host(code: str) -> str:
+    return f"{code}.localhost"
+
+
+@dataclass
+class World:
+    unions: dict[str, Union]
+    users: dict[str, User]
+
+    def union(self, code: str) -> Union:
+        return self.unions[code]
+
+    def user(self, name: str) -> User:
+        return self.users[name]
+
+
+def _ensure_world() -> World:
+    from shared.unions.services import union_create
+
+    unions = {}
+    for code, name, level, parent, region in WORLD:
+        union = Union.objects.filter(code=code).first() or union_create(
+            code=code, name=name, level=level, parent_code=parent, region_code=region, domain=host(code)
+        )
+        unions[code] = union
+    users = {}
+    for code in unions:
+        for role in Role.values:
+            username = f"{code}-{role}"
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User(username=username, full_name=f"{code} {role}", email=f"{username}@example.com")
+                user.set_password(PASSWORD)
+                user.save()
+            Membership.objects.get_or_create(user=user, union=unions[code], defaults={"role": role})
+            users[username] = user
+    # A colleague: a second staff member of tcounty1.
+    colleague = User.objects.filter(username="tcounty1-colleague").first()
+    if colleague is None:
+        colleague = User(username="tcounty1-colleague", full_name="同事")
+        colleague.set_password(PASSWORD)
+        colleague.save()
+    Membership.objects.get_or_create(user=colleague, union=unions["tcounty1"], defaults={"role": Role.STAFF})
+    users["tcounty1-colleague"] = colleague
+    # Someone with an account but no membership at all.
+    stranger = User.objects.filter(username="stranger").first()
+    if stranger is None:
+        stranger = User(username="stranger")
+        stranger.set_password(PASSWORD)
+        stranger.save()
+    users["stranger"] = stranger
+    return World(unions=unions, users=users)
+
+
+@pytest.fixture(scope="session")
+def _session_world(django_db_setup, django_db_blocker) -> World:
+    with django_db_blocker.unblock():
+        world = _ensure_world()
+        connection.set_schema_to_public()
+    return world
+
+
+@pytest.fixture
+def world(_session_world, db) -> World:
+    return _session_world
+
+
+@pytest.fixture
+def api(world):
+    """api(username, code) -> an APIClient calling union `code`'s host with that user's token."""
+    from rest_framework.authtoken.models import Token
+
+    def make(username: str | None, code: str) -> APIClient:
+        client = APIClient(HTTP_HOST=host(code))
+        if username:
+            token, _ = Token.objects.get_or_create(user=world.user(username))
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def in_union(world):
+    """in_union(code): a context manager that runs ORM code inside that union's schema."""
+
+    def enter(code: str):
+        return schema_context(world.union(code).schema_name)
+
+    return enter
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_after_each_test():
+    yield
+    connection.set_schema_to_public()

@@ -1,0 +1,226 @@
+"""Provisioning unions by cloning the migrated template schema."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import IntegrityError, connection
+from django.db.migrations.loader import MigrationLoader
+from django.test import override_settings
+from django_tenants.utils import schema_exists
+
+from shared.core.exceptions import ApplicationError
+from shared.unions.models import Domain, Union
+from shared.unions.services import union_create
+
+
+def schema_shape(schema: str) -> dict:
+    """Tables → columns (name, type, nullability, default) and the set of index definitions."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT table_name, column_name, data_type, is_nullable, coalesce(column_default, '')
+            FROM information_schema.columns WHERE table_schema = %s
+            ORDER BY table_name, ordinal_position
+            """,
+            [schema],
+        )
+        columns: dict[str, list] = {}
+        for table, column, data_type, nullable, default in cursor.fetchall():
+            # Sequence defaults name their own schema; compare them without it.
+            columns.setdefault(table, []).append((column, data_type, nullable, default.replace(f"{schema}.", "")))
+        cursor.execute("SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = %s", [schema])
+        # The clone may name an index differently; what it indexes, and how, must be the same.
+        indexes = sorted(
+            (table, re.sub(r"INDEX \S+ ON \S+", "INDEX ON", definition)) for table, definition in cursor.fetchall()
+        )
+        cursor.execute(
+            f"SELECT app, name FROM {connection.ops.quote_name(schema)}.django_migrations ORDER BY app, name"
+        )
+        migrations = cursor.fetchall()
+    return {"columns": columns, "indexes": indexes, "migrations": migrations}
+
+
+def all_schemas() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT schema_name FROM information_schema.schemata")
+        return {row[0] for row in cursor.fetchall()}
+
+
+def registry_counts() -> tuple[int, int, int]:
+    return Union.objects.count(), Domain.objects.count(), len(all_schemas())
+
+
+def test_template_schema_exists_and_is_migrated(world):
+    assert schema_exists(settings.TENANT_BASE_SCHEMA)
+    assert schema_shape(settings.TENANT_BASE_SCHEMA)["migrations"]
+
+
+def test_cloned_union_matches_a_freshly_migrated_schema(world):
+    cloned = union_create(
+        code="clonecheck",
+        name="克隆县总工会",
+        level="county",
+        parent_code="tcity",
+        region_code="339903",
+        domain="clonecheck.localhost",
+    )
+    with override_settings(TENANT_CREATION_FAKES_MIGRATIONS=False):
+        migrated = union_create(
+            code="migratecheck",
+            name="迁移县总工会",
+            level="county",
+            parent_code="tcity",
+            region_code="339904",
+            domain="migratecheck.localhost",
+        )
+    cloned_shape, migrated_shape = schema_shape(cloned.schema_name), schema_shape(migrated.schema_name)
+    assert cloned_shape["columns"], "the cloned schema has tables"
+    assert cloned_shape["columns"] == migrated_shape["columns"]
+    assert cloned_shape["indexes"] == migrated_shape["indexes"]
+    assert cloned_shape["migrations"] == migrated_shape["migrations"]
+
+
+def _latest_tenant_migration() -> tuple[str, str, str]:
+    """(app label, latest migration, the one before it) of a tenant app with at least two migrations."""
+    loader = MigrationLoader(connection)
+    tenant_labels = {app.rsplit(".", 1)[-1] for app in settings.TENANT_APPS}
+    for app_label in sorted(tenant_labels, reverse=True):
+        names = sorted(name for (label, name) in loader.disk_migrations if label == app_label)
+        if len(names) >= 2:
+            return app_label, names[-1], names[-2]
+    pytest.fail("no tenant app has two migrations to roll back")
+
+
+def test_union_provisioned_after_a_new_migration_has_it(world):
+    """Roll the template back to before the latest tenant migration (as if that migration were new),
+    run migrations as a deploy does, and provision: the new union has the migration."""
+    app_label, latest, previous = _latest_tenant_migration()
+    template = settings.TENANT_BASE_SCHEMA
+    call_command("migrate_schemas", app_label, previous, schema_name=template, verbosity=0)
+    assert (app_label, latest) not in schema_shape(template)["migrations"]
+
+    call_command("migrate_schemas", verbosity=0)  # the deploy step: every schema, template included
+    assert (app_label, latest) in schema_shape(template)["migrations"]
+
+    union = union_create(
+        code="aftermigration",
+        name="新县总工会",
+        level="county",
+        parent_code="tcity",
+        region_code="339905",
+        domain="aftermigration.localhost",
+    )
+    assert (app_label, latest) in schema_shape(union.schema_name)["migrations"]
+    assert schema_shape(union.schema_name)["columns"] == schema_shape(template)["columns"]
+
+
+BAD_INPUTS = [
+    ({"code": "tcounty1"}, "code"),  # duplicate code
+    ({"domain": "tcounty2.localhost"}, "domain"),  # duplicate domain
+    ({"parent_code": "nosuchcity"}, "parent"),  # unknown parent
+    ({"parent_code": "tcounty1"}, "parent"),  # a county under a county
+    ({"parent_code": None}, "parent"),  # a county without a city
+    ({"region_code": "33082"}, "region"),  # malformed region code
+    ({"region_code": "12345a"}, "region"),
+    ({"region_code": "330824"}, "region"),  # outside the parent city's region
+    ({"domain": "bad domain!"}, "domain"),  # malformed domain
+    ({"domain": "-x.localhost"}, "domain"),
+    ({"code": "Bad-Code"}, "code"),
+    ({"code": "public"}, "code"),
+    ({"code": settings.TENANT_BASE_SCHEMA}, "code"),
+    ({"level": "province"}, "level"),
+]
+
+
+@pytest.mark.parametrize("override, field", BAD_INPUTS)
+def test_bad_input_is_refused_and_leaves_nothing(world, override, field):
+    data = {
+        "code": "newcounty",
+        "name": "新县总工会",
+        "level": "county",
+        "parent_code": "tcity",
+        "region_code": "339909",
+        "domain": "newcounty.localhost",
+    }
+    data.update(override)
+    before = registry_counts()
+    with pytest.raises(ApplicationError) as raised:
+        union_create(**data)
+    assert field in raised.value.fields
+    assert all(str(reason) for reason in raised.value.fields[field])
+    assert registry_counts() == before
+    assert not schema_exists("newcounty")
+
+
+def test_city_with_parent_is_refused(world):
+    with pytest.raises(ApplicationError) as raised:
+        union_create(
+            code="city2", name="二市", level="city", parent_code="tcity", region_code="339700", domain="city2.localhost"
+        )
+    assert "parent" in raised.value.fields
+
+
+def test_failure_after_the_schema_was_made_leaves_nothing(world, monkeypatch):
+    """If the last step fails (here the domain insert), the schema made before it is rolled back too."""
+    before = registry_counts()
+
+    def broken_save(self, *args, **kwargs):
+        raise IntegrityError("simulated failure while saving the domain")
+
+    monkeypatch.setattr(Domain, "save", broken_save)
+    with pytest.raises(IntegrityError):
+        union_create(
+            code="halfway",
+            name="半途县总工会",
+            level="county",
+            parent_code="tcity",
+            region_code="339906",
+            domain="halfway.localhost",
+        )
+    assert registry_counts() == before
+    assert not schema_exists("halfway")
+
+
+def test_create_union_command(world):
+    call_command(
+        "create_union",
+        "--code",
+        "cmdcounty",
+        "--name",
+        "命令县总工会",
+        "--level",
+        "county",
+        "--parent",
+        "tcity",
+        "--region",
+        "339907",
+        "--domain",
+        "cmdcounty.localhost",
+    )
+    union = Union.objects.get(code="cmdcounty")
+    assert union.parent.code == "tcity" and union.domains.get().domain == "cmdcounty.localhost"
+    assert schema_exists("cmdcounty")
+
+
+def test_create_union_command_reports_bad_input(world):
+    before = registry_counts()
+    with pytest.raises(CommandError, match="parent"):
+        call_command(
+            "create_union",
+            "--code",
+            "cmdbad",
+            "--name",
+            "坏县",
+            "--level",
+            "county",
+            "--parent",
+            "tcounty1",
+            "--region",
+            "339908",
+            "--domain",
+            "cmdbad.localhost",
+        )
+    assert registry_counts() == before
