@@ -52,6 +52,11 @@ SHARED_APPS = [
 TENANT_APPS = [
     # Per-union apps (one PostgreSQL schema per union).
     "django.contrib.contenttypes",
+    "tenants.enterprises",
+    "tenants.events",
+    "tenants.cases",
+    "tenants.planning",
+    "tenants.stats",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
