@@ -1,0 +1,68 @@
+"""Time provisioning one union by cloning the template schema vs by running every migration.
+
+    python manage.py bench_provision [--runs 5]
+
+Both ways go through the same service (unions.services.union_create); only
+TENANT_CREATION_FAKES_MIGRATIONS differs. Every union made here is dropped again afterwards.
+"""
+
+import statistics
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.test import override_settings
+
+from shared.unions.models import Domain, Union
+from shared.unions.services import union_create
+
+
+class Command(BaseCommand):
+    help = "Time union provisioning: clone of the template schema vs running all migrations (median of N)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--runs", type=int, default=5)
+
+    def _provision(self, code: str, *, clone: bool) -> float:
+        started = time.perf_counter()
+        with override_settings(TENANT_CREATION_FAKES_MIGRATIONS=clone):
+            union_create(
+                code=code,
+                name=f"基准{code}",
+                level="city",
+                region_code="999900",
+                domain=f"{code.replace('_', '-')}.bench.invalid",
+            )
+        return time.perf_counter() - started
+
+    def _drop(self, code: str) -> None:
+        # Plain SQL: Django's delete collector would look for tenant tables (which point at unions)
+        # in the public schema, where they do not exist.
+        union = Union.objects.get(code=code)
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP SCHEMA IF EXISTS "{union.schema_name}" CASCADE')
+            cursor.execute(f"DELETE FROM {Domain._meta.db_table} WHERE tenant_id = %s", [union.pk])
+            cursor.execute(f"DELETE FROM {Union._meta.db_table} WHERE id = %s", [union.pk])
+
+    def handle(self, *args, **options):
+        runs = options["runs"]
+        timings: dict[str, list[float]] = {"clone": [], "migrate": []}
+        try:
+            for run in range(runs):
+                # Alternate the order so neither way always runs on a warmer cache.
+                order = ("clone", "migrate") if run % 2 == 0 else ("migrate", "clone")
+                for way in order:
+                    code = f"bench_{way}_{run}"
+                    timings[way].append(self._provision(code, clone=way == "clone"))
+        finally:
+            for code in Union.objects.filter(code__startswith="bench_").values_list("code", flat=True):
+                self._drop(code)
+        clone, migrate = statistics.median(timings["clone"]), statistics.median(timings["migrate"])
+        self.stdout.write(f"Provisioning one union, median of {runs} runs each:")
+        self.stdout.write(
+            f"  clone template schema : {clone:8.3f} s   (runs: {', '.join(f'{t:.3f}' for t in timings['clone'])})"
+        )
+        self.stdout.write(
+            f"  run all migrations    : {migrate:8.3f} s   (runs: {', '.join(f'{t:.3f}' for t in timings['migrate'])})"
+        )
+        self.stdout.write(f"  ratio migrate / clone : {migrate / clone:8.2f} x")
