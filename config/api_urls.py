@@ -1,10 +1,13 @@
 """The union-host API under /api/v1/. Each domain app adds its own routes here."""
 
-from django.urls import path
+from django.urls import include, path
 
 from shared.accounts.api import MeView, TokenView
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("me/", MeView.as_view(), name="me"),
+    path("enterprises/", include("tenants.enterprises.urls")),
+    path("planning/", include("tenants.planning.urls")),
+    path("catalogues/", include("shared.catalogues.urls")),
 ]
