@@ -12,6 +12,6 @@ class CatalogueEntrySerializer(serializers.ModelSerializer):
 
 class CatalogueEntryInputSerializer(serializers.Serializer):
     # Lengths and uniqueness are checked by the services, with field errors.
-    name = serializers.CharField(max_length=200)
+    name = serializers.CharField(max_length=200, allow_blank=True)
     sort_order = serializers.IntegerField(required=False, min_value=0)
     is_active = serializers.BooleanField(required=False)

@@ -80,7 +80,7 @@ class PlanItemSerializer(serializers.ModelSerializer):
 class PlanItemInputSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     month = serializers.IntegerField()
-    theme = serializers.CharField()
+    theme = serializers.CharField(allow_blank=True)  # the service says "A theme is required."
     topic = serializers.PrimaryKeyRelatedField(queryset=Topic.objects.all())
     departments = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), many=True, required=False)
 

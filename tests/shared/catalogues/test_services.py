@@ -1,0 +1,46 @@
+import pytest
+
+from shared.catalogues import services
+from shared.catalogues.models import Department, Topic
+from shared.core.exceptions import ApplicationError
+
+
+def test_create_appends_at_the_end_and_update_renames(world):
+    admin = world.user("tcity-admin")
+    last = max(Topic.objects.values_list("sort_order", flat=True))
+    topic = services.topic_create(actor=admin, name=" 新业态 ")
+    assert (topic.name, topic.sort_order) == ("新业态", last + 1)
+    services.topic_update(topic=topic, actor=admin, name="新就业形态", sort_order=2)
+    topic.refresh_from_db()
+    assert (topic.name, topic.sort_order) == ("新就业形态", 2)
+
+
+def test_duplicate_names_are_refused_case_insensitively(world):
+    admin = world.user("tcity-admin")
+    services.department_create(actor=admin, name="Labour Bureau")
+    with pytest.raises(ApplicationError) as caught:
+        services.department_create(actor=admin, name="labour bureau")
+    assert list(caught.value.fields) == ["name"]
+    assert Department.objects.filter(name__iexact="labour bureau").count() == 1
+
+
+def test_deactivate_keeps_the_entry(world):
+    admin = world.user("tcity-admin")
+    department = Department.objects.get(name="法院")
+    services.department_deactivate(department=department, actor=admin)
+    department.refresh_from_db()
+    assert department.is_active is False
+    services.department_activate(department=department, actor=admin)
+    department.refresh_from_db()
+    assert department.is_active is True
+
+
+def test_unknown_fields_and_bad_sort_order(world):
+    admin = world.user("tcity-admin")
+    topic = Topic.objects.get(name="防欠薪")
+    with pytest.raises(ApplicationError) as caught:
+        services.topic_update(topic=topic, actor=admin, id=5)
+    assert "id" in caught.value.fields
+    with pytest.raises(ApplicationError) as caught:
+        services.topic_update(topic=topic, actor=admin, sort_order=-2)
+    assert "sort_order" in caught.value.fields
