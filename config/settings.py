@@ -173,6 +173,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "EventStatusEnum": "tenants.events.models.EventStatus.choices",
+        "CaseStatusEnum": "tenants.cases.models.CaseStatus.choices",
+        "CaseSourceEnum": "tenants.cases.models.CaseSource.choices",
+    },
 }
 
 # --- Celery (tenant-schemas-celery carries the schema with each task) ---------------------------

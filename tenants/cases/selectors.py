@@ -1,0 +1,69 @@
+"""Reads for cases (the union's own schema: the Host chose it)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import BooleanField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case as Conditional
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shared.core.exceptions import ApplicationError
+
+from .models import FINISHED_STATUSES, Case, CaseTransition
+from .services import ACTION_FROM
+
+
+def _overdue_condition(today: datetime.date) -> Q:
+    return Q(deadline__isnull=False, deadline__lt=today) & ~Q(status__in=FINISHED_STATUSES)
+
+
+def case_queryset(*, today: datetime.date | None = None) -> QuerySet[Case]:
+    """Cases with what lists and details show (event, topic, department, enterprise, dispute, history with
+    actors), annotated with is_overdue: a fixed number of queries whatever the page size."""
+    today = today or timezone.localdate()
+    return (
+        Case.objects.select_related("event", "topic", "department", "enterprise", "dispute", "dispute__respondent")
+        .prefetch_related(
+            Prefetch("transitions", queryset=CaseTransition.objects.select_related("actor").order_by("at", "id"))
+        )
+        .annotate(
+            is_overdue=Conditional(
+                When(_overdue_condition(today), then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+        )
+        .order_by("-raised_on", "-id")
+    )
+
+
+def case_list(*, filters: dict | None = None, today: datetime.date | None = None) -> QuerySet[Case]:
+    """Cases of the current union, annotated with is_overdue; filters: status, kind, topic, department,
+    overdue, event, date_from, date_to (date raised)."""
+    from .filters import CaseFilter
+
+    queryset = case_queryset(today=today)
+    if filters:
+        filterset = CaseFilter(filters, queryset=queryset)
+        if not filterset.is_valid():
+            raise ApplicationError(_("Some filters are not valid."), fields=dict(filterset.errors))
+        queryset = filterset.qs
+    return queryset
+
+
+def case_get(*, case_id) -> Case:
+    return case_queryset().get(pk=case_id)
+
+
+def case_is_overdue(*, case: Case, today: datetime.date | None = None) -> bool:
+    """Past its deadline and not finished (solved on site, resolved or closed)."""
+    today = today or timezone.localdate()
+    return case.deadline is not None and case.deadline < today and case.status not in FINISHED_STATUSES
+
+
+def case_allowed_actions(*, case: Case) -> list[str]:
+    """What may be done next, from: solve_on_site, refer, progress, resolve, close, reopen, rate."""
+    actions = [name for name, sources in ACTION_FROM.items() if case.status in sources]
+    if case.event_id is None and "solve_on_site" in actions:
+        actions.remove("solve_on_site")
+    return actions

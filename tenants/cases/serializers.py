@@ -1,0 +1,186 @@
+"""Case API shapes. Submitter contact data is personal data: masked unless the view says the caller may see
+it whole (staff and admins of the union, on the detail)."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from shared.catalogues.models import Department, Topic
+from tenants.enterprises.models import Enterprise
+from tenants.events.models import Event
+from tenants.events.serializers import DepartmentRefSerializer, EnterpriseRefSerializer, TopicRefSerializer
+
+from .models import Case, CaseKind, CaseSource, CaseTransition, DisputeDetail
+from .selectors import case_allowed_actions
+
+
+def mask_name(name: str) -> str:
+    """张三 -> 张*, 欧阳娜娜 -> 欧***; empty stays empty."""
+    name = (name or "").strip()
+    if not name:
+        return ""
+    return name[0] + "*" * max(len(name) - 1, 1)
+
+
+def mask_phone(phone: str) -> str:
+    """13812341234 -> 138****1234; other numbers keep at most their last four characters."""
+    phone = (phone or "").strip()
+    if not phone:
+        return ""
+    digits = phone.replace(" ", "").replace("-", "")
+    if len(digits) == 11 and digits.isdigit():
+        return f"{digits[:3]}****{digits[-4:]}"
+    if len(digits) <= 4:
+        return "*" * len(digits)
+    return "*" * (len(digits) - 4) + digits[-4:]
+
+
+class EventRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Event
+        fields = ["id", "number", "title"]
+
+
+class ActorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="display_name")
+
+
+class CaseTransitionSerializer(serializers.ModelSerializer):
+    actor = ActorSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = CaseTransition
+        fields = ["id", "from_status", "to_status", "actor", "note", "at"]
+        read_only_fields = fields
+
+
+class DisputeSerializer(serializers.ModelSerializer):
+    applicants = serializers.SerializerMethodField()
+    respondent = EnterpriseRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = DisputeDetail
+        fields = ["applicants", "respondent", "respondent_name", "claimed_amount", "agreed_amount", "outcome"]
+        read_only_fields = fields
+
+    def get_applicants(self, detail) -> list[str]:
+        return [line for line in detail.applicants.splitlines() if line.strip()]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    """A case with its history; contact data masked unless context["show_contact"]."""
+
+    event = EventRefSerializer(read_only=True, allow_null=True)
+    topic = TopicRefSerializer(read_only=True, allow_null=True)
+    department = DepartmentRefSerializer(read_only=True, allow_null=True)
+    enterprise = EnterpriseRefSerializer(read_only=True, allow_null=True)
+    dispute = serializers.SerializerMethodField()
+    is_overdue = serializers.BooleanField(read_only=True)
+    submitter_name = serializers.SerializerMethodField()
+    submitter_phone = serializers.SerializerMethodField()
+    history = CaseTransitionSerializer(source="transitions", many=True, read_only=True)
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "title",
+            "description",
+            "kind",
+            "source",
+            "status",
+            "event",
+            "topic",
+            "department",
+            "enterprise",
+            "deadline",
+            "is_overdue",
+            "raised_on",
+            "finished_on",
+            "outcome",
+            "satisfaction",
+            "submitter_name",
+            "submitter_phone",
+            "dispute",
+            "allowed_actions",
+            "history",
+        ]
+        read_only_fields = fields
+
+    def _show(self) -> bool:
+        return bool(self.context.get("show_contact"))
+
+    def get_submitter_name(self, case) -> str:
+        return case.submitter_name if self._show() else mask_name(case.submitter_name)
+
+    def get_submitter_phone(self, case) -> str:
+        return case.submitter_phone if self._show() else mask_phone(case.submitter_phone)
+
+    def get_allowed_actions(self, case) -> list[str]:
+        return case_allowed_actions(case=case)
+
+    @staticmethod
+    def _dispute(case):
+        try:
+            return case.dispute
+        except DisputeDetail.DoesNotExist:
+            return None
+
+    def get_dispute(self, case) -> dict | None:
+        detail = self._dispute(case)
+        return DisputeSerializer(detail).data if detail is not None else None
+
+
+class DisputeInputSerializer(serializers.Serializer):
+    applicants = serializers.ListField(child=serializers.CharField(max_length=100), allow_empty=True)
+    respondent = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
+    respondent_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    claimed_amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
+    agreed_amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    outcome = serializers.CharField(required=False, allow_blank=True)
+
+
+class CaseRaiseSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=CaseKind.choices)
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True)
+    event = serializers.PrimaryKeyRelatedField(queryset=Event.objects.all(), required=False, allow_null=True)
+    source = serializers.ChoiceField(choices=CaseSource.choices, required=False, default=CaseSource.EVENT)
+    submitter_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    submitter_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
+    topic = serializers.PrimaryKeyRelatedField(queryset=Topic.objects.all(), required=False, allow_null=True)
+    raised_on = serializers.DateField(required=False, allow_null=True)
+    dispute = DisputeInputSerializer(required=False, allow_null=True)
+
+
+# Action inputs are lenient on purpose: the service decides what is missing and names the rule.
+class OutcomeSerializer(serializers.Serializer):
+    outcome = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReferSerializer(serializers.Serializer):
+    department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.all(), required=False, allow_null=True, default=None
+    )
+    deadline = serializers.DateField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ExplanationSerializer(serializers.Serializer):
+    explanation = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RateSerializer(serializers.Serializer):
+    satisfaction = serializers.IntegerField(help_text=str(_("1 (unhappy) to 5 (very satisfied)")))

@@ -1,0 +1,315 @@
+"""Writes for cases (问题/诉求): raise, then follow to an outcome. Each step checks that it makes sense for
+the case's status and records a CaseTransition (who, when, from, to, note), the raise included.
+
+    raised ──solve_on_site──▶ solved_on_site
+      │  └──refer──▶ referred ──progress──▶ in_progress ──resolve──▶ resolved
+      │                 └────────────resolve / close───────────────▶ closed (with explanation)
+    finished (solved_on_site, resolved, closed) ──reopen (reason)──▶ raised
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shared.catalogues.models import Department, Topic
+from shared.core.exceptions import ApplicationError
+from tenants.enterprises.models import Enterprise
+from tenants.events.models import Event, EventStatus
+
+from .models import FINISHED_STATUSES, Case, CaseKind, CaseSource, CaseStatus, CaseTransition, DisputeDetail
+
+OPEN_STATUSES = (CaseStatus.RAISED, CaseStatus.REFERRED, CaseStatus.IN_PROGRESS)
+
+# Which statuses each action may start from (the names are those of case_allowed_actions).
+ACTION_FROM = {
+    "solve_on_site": (CaseStatus.RAISED,),
+    "refer": OPEN_STATUSES,
+    "progress": (CaseStatus.REFERRED, CaseStatus.IN_PROGRESS),
+    "resolve": OPEN_STATUSES,
+    "close": OPEN_STATUSES,
+    "reopen": FINISHED_STATUSES,
+    "rate": FINISHED_STATUSES,
+}
+
+
+def _fields_error(errors: dict[str, list]) -> ApplicationError:
+    return ApplicationError(_("Some fields are not valid."), fields=errors)
+
+
+def _transition_error(message) -> ApplicationError:
+    return ApplicationError(message, code="invalid_transition")
+
+
+def _user(actor):
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def _lock(case: Case) -> Case:
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def _require_from(case: Case, action: str, message) -> None:
+    if case.status not in ACTION_FROM[action]:
+        raise _transition_error(
+            _("%(rule)s This case is “%(status)s”.") % {"rule": message, "status": case.get_status_display()}
+        )
+
+
+def _record(case: Case, *, actor, from_status: str, note: str = "") -> CaseTransition:
+    return CaseTransition.objects.create(
+        case=case, from_status=from_status, to_status=case.status, actor=_user(actor), note=note
+    )
+
+
+def _move(case: Case, *, actor, to_status: str, note: str = "", **changes) -> Case:
+    from_status = case.status
+    case.status = to_status
+    for name, value in changes.items():
+        setattr(case, name, value)
+    case.save()
+    _record(case, actor=actor, from_status=from_status, note=note)
+    return case
+
+
+def _text(value) -> str:
+    return (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
+
+
+def _amount(value, field: str, errors: dict, *, required: bool) -> Decimal | None:
+    if value is None or value == "":
+        if required:
+            errors[field] = [_("An amount is required (0 when nothing is claimed).")]
+        return None
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        errors[field] = [_("Not a valid amount.")]
+        return None
+    if not amount.is_finite() or amount < 0:
+        errors[field] = [_("An amount cannot be negative.")]
+        return None
+    if amount.as_tuple().exponent < -2 or abs(amount) >= Decimal("1e10"):
+        errors[field] = [_("Amounts have at most 10 digits before and 2 after the decimal point.")]
+        return None
+    return amount
+
+
+def _dispute_detail(dispute: dict) -> DisputeDetail:
+    """Parse and check the dispute's parties and money (before anything is saved)."""
+    errors: dict[str, list] = {}
+    applicants = dispute.get("applicants") or ""
+    if isinstance(applicants, list | tuple):
+        applicants = "\n".join(_text(name) for name in applicants if _text(name))
+    applicants = _text(applicants)
+    if not applicants:
+        errors["dispute.applicants"] = [_("A dispute needs at least one applicant.")]
+    respondent = dispute.get("respondent")
+    if respondent is not None and not isinstance(respondent, Enterprise):
+        respondent = Enterprise.objects.filter(pk=respondent).first()
+        if respondent is None:
+            errors["dispute.respondent"] = [_("Unknown enterprise.")]
+    respondent_name = _text(dispute.get("respondent_name"))
+    if respondent is None and not respondent_name and "dispute.respondent" not in errors:
+        errors["dispute.respondent"] = [_("Name the respondent enterprise.")]
+    claimed = _amount(dispute.get("claimed_amount", 0), "dispute.claimed_amount", errors, required=True)
+    agreed = _amount(dispute.get("agreed_amount"), "dispute.agreed_amount", errors, required=False)
+    if errors:
+        raise _fields_error(errors)
+    return DisputeDetail(
+        applicants=applicants,
+        respondent=respondent,
+        respondent_name=respondent_name or (respondent.name if respondent else ""),
+        claimed_amount=claimed,
+        agreed_amount=agreed,
+        outcome=_text(dispute.get("outcome")),
+    )
+
+
+@transaction.atomic
+def case_raise(
+    *,
+    actor,
+    kind: str,
+    title: str,
+    description: str = "",
+    event=None,
+    source: str = CaseSource.EVENT,
+    submitter_name: str = "",
+    submitter_phone: str = "",
+    enterprise=None,
+    topic=None,
+    raised_on: datetime.date | None = None,
+    dispute: dict | None = None,
+) -> Case:
+    """A new case in status raised. `actor` may be None (a worker's QR submission)."""
+    today = timezone.localdate()
+    errors: dict[str, list] = {}
+    if kind not in CaseKind.values:
+        errors["kind"] = [_("Unknown kind of case.")]
+    if source not in CaseSource.values:
+        errors["source"] = [_("Unknown source.")]
+    if not _text(title):
+        errors["title"] = [_("A title is required.")]
+    if event is not None and not isinstance(event, Event):
+        event = Event.objects.filter(pk=event).first()
+        if event is None:
+            errors["event"] = [_("Unknown event.")]
+    if event is None and source == CaseSource.EVENT and "event" not in errors:
+        errors["event"] = [_("A case raised at an event needs the event.")]
+    if event is not None and event.status == EventStatus.CANCELLED:
+        errors["event"] = [_("A cancelled event cannot receive cases.")]
+    if event is not None and source in (CaseSource.SURVEY, CaseSource.HOTLINE):
+        errors["source"] = [_("Cases from a survey or the hotline are not raised at an event.")]
+    if enterprise is not None and not isinstance(enterprise, Enterprise):
+        enterprise = Enterprise.objects.filter(pk=enterprise).first()
+        if enterprise is None:
+            errors["enterprise"] = [_("Unknown enterprise.")]
+    if topic is not None and not isinstance(topic, Topic):
+        topic = Topic.objects.filter(pk=topic).first()
+        if topic is None:
+            errors["topic"] = [_("Unknown topic.")]
+    if raised_on is None:
+        raised_on = event.held_date if event is not None and event.held_date else today
+    if raised_on > today:
+        errors["raised_on"] = [_("The date raised cannot be in the future.")]
+    if kind == CaseKind.DISPUTE and not dispute:
+        errors["dispute"] = [_("A labour dispute needs its applicants, respondent and amounts.")]
+    if kind != CaseKind.DISPUTE and dispute:
+        errors["dispute"] = [_("Only a labour dispute case has dispute details.")]
+    if errors:
+        raise _fields_error(errors)
+    detail = _dispute_detail(dispute) if dispute else None
+
+    case = Case(
+        event=event,
+        source=source,
+        kind=kind,
+        title=_text(title),
+        description=_text(description),
+        submitter_name=_text(submitter_name),
+        submitter_phone=_text(submitter_phone),
+        enterprise=enterprise,
+        topic=topic if topic is not None else (event.topic if event is not None else None),
+        raised_on=raised_on,
+        created_by=_user(actor),
+    )
+    case.full_clean(validate_unique=False, validate_constraints=False)
+    case.save()
+    if detail is not None:
+        detail.case = case
+        detail.save()
+    _record(case, actor=actor, from_status="", note=_("Raised"))
+    return case
+
+
+@transaction.atomic
+def case_solve_on_site(*, case: Case, actor, outcome: str) -> Case:
+    """Answered or solved there and then, at the event."""
+    outcome = _text(outcome)
+    case = _lock(case)
+    _require_from(case, "solve_on_site", _("Only a newly raised case can be solved on site."))
+    if case.event_id is None:
+        raise ApplicationError(_("Only a case raised at an event can be solved on site."), code="on_site_needs_event")
+    if not outcome:
+        raise _fields_error({"outcome": [_("Say how the case was solved.")]})
+    return _move(
+        case, actor=actor, to_status=CaseStatus.SOLVED_ON_SITE, note=outcome, outcome=outcome,
+        finished_on=timezone.localdate(),
+    )  # fmt: skip
+
+
+@transaction.atomic
+def case_refer(*, case: Case, actor, department, deadline: datetime.date, note: str = "") -> Case:
+    """Hand the case to a government department with a deadline (again, to change either)."""
+    errors: dict[str, list] = {}
+    if department is not None and not isinstance(department, Department):
+        department = Department.objects.filter(pk=department).first()
+        if department is None:
+            errors["department"] = [_("Unknown department.")]
+    elif department is None:
+        errors["department"] = [_("A referred case needs a department.")]
+    if not isinstance(deadline, datetime.date):
+        errors["deadline"] = [_("A referred case needs a deadline.")]
+    case = _lock(case)
+    _require_from(case, "refer", _("Only an open case can be referred."))
+    if isinstance(deadline, datetime.date) and deadline < case.raised_on:
+        errors["deadline"] = [_("The deadline cannot be before the day the case was raised.")]
+    if errors:
+        raise ApplicationError(
+            _("A case is referred to a department with a deadline."), code="referral_incomplete", fields=errors
+        )
+    return _move(
+        case, actor=actor, to_status=CaseStatus.REFERRED, note=_text(note), department=department, deadline=deadline
+    )
+
+
+@transaction.atomic
+def case_mark_progress(*, case: Case, actor, note: str) -> Case:
+    """The department reports progress on a referred case."""
+    note = _text(note)
+    case = _lock(case)
+    _require_from(case, "progress", _("Progress is reported on a referred case."))
+    if not note:
+        raise _fields_error({"note": [_("Say what progress was made.")]})
+    return _move(case, actor=actor, to_status=CaseStatus.IN_PROGRESS, note=note)
+
+
+@transaction.atomic
+def case_resolve(*, case: Case, actor, outcome: str) -> Case:
+    """The problem is solved; the outcome says how."""
+    outcome = _text(outcome)
+    case = _lock(case)
+    _require_from(case, "resolve", _("Only an open case can be resolved."))
+    if not outcome:
+        raise _fields_error({"outcome": [_("A resolved case needs its outcome.")]})
+    return _move(
+        case, actor=actor, to_status=CaseStatus.RESOLVED, note=outcome, outcome=outcome,
+        finished_on=timezone.localdate(),
+    )  # fmt: skip
+
+
+@transaction.atomic
+def case_close(*, case: Case, actor, explanation: str) -> Case:
+    """Closed without the requested result, with an explanation for the submitter (e.g. not lawful)."""
+    explanation = _text(explanation)
+    case = _lock(case)
+    _require_from(case, "close", _("Only an open case can be closed."))
+    if not explanation:
+        raise _fields_error({"explanation": [_("A case is closed with an explanation.")]})
+    return _move(
+        case, actor=actor, to_status=CaseStatus.CLOSED, note=explanation, outcome=explanation,
+        finished_on=timezone.localdate(),
+    )  # fmt: skip
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, actor, reason: str) -> Case:
+    """A finished case is open again (the submitter is not satisfied, new facts): back to raised, without
+    its deadline, rating and finish date; its outcome stays in the history."""
+    reason = _text(reason)
+    case = _lock(case)
+    _require_from(case, "reopen", _("Only a finished case can be reopened."))
+    if not reason:
+        raise _fields_error({"reason": [_("A reason is required to reopen a case.")]})
+    return _move(
+        case, actor=actor, to_status=CaseStatus.RAISED, note=reason, finished_on=None, deadline=None,
+        satisfaction=None,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def case_rate(*, case: Case, actor, satisfaction: int) -> Case:
+    """The submitter's satisfaction (回访), 1 to 5, with a finished case. Recorded in the history too."""
+    if isinstance(satisfaction, bool) or not isinstance(satisfaction, int) or not 1 <= satisfaction <= 5:
+        raise _fields_error({"satisfaction": [_("Satisfaction is a whole number from 1 to 5.")]})
+    case = _lock(case)
+    _require_from(case, "rate", _("Only a finished case can be rated."))
+    return _move(
+        case, actor=actor, to_status=case.status, note=_("Satisfaction: %(n)d") % {"n": satisfaction},
+        satisfaction=satisfaction,
+    )  # fmt: skip

@@ -1,0 +1,50 @@
+"""Reads for events (the union's own schema: the Host chose it)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from shared.core.exceptions import ApplicationError
+from tenants.cases.models import Case
+
+from .models import Event, MediaReport
+
+
+def _count(queryset, group: str):
+    """A correlated COUNT subquery (no joins multiplied into the outer query); 0 when nothing matches."""
+    counted = queryset.order_by().values(group).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def event_queryset() -> QuerySet[Event]:
+    """Events with the figures a list shows, in a fixed number of queries whatever the page size."""
+    links = Event.enterprises.through.objects.filter(event=OuterRef("pk"))
+    return (
+        Event.objects.select_related("topic")
+        .prefetch_related("departments", Prefetch("media_reports", queryset=MediaReport.objects.order_by("id")))
+        .annotate(
+            case_count=_count(Case.objects.filter(event=OuterRef("pk")), "event"),
+            linked_enterprise_count=_count(links, "event"),
+        )
+        .annotate(enterprise_count=F("linked_enterprise_count") + F("unregistered_enterprise_count"))
+    )
+
+
+def event_list(*, filters: dict | None = None) -> QuerySet[Event]:
+    """Events of the current union, annotated with case_count and enterprise_count (linked enterprises plus
+    unregistered ones); filters: status, topic, date_from, date_to (planned date)."""
+    from .filters import EventFilter
+
+    queryset = event_queryset()
+    if filters:
+        filterset = EventFilter(filters, queryset=queryset)
+        if not filterset.is_valid():
+            raise ApplicationError(_("Some filters are not valid."), fields=dict(filterset.errors))
+        queryset = filterset.qs
+    return queryset
+
+
+def event_get(*, event_id) -> Event:
+    return event_queryset().prefetch_related("enterprises", "invited_unions").get(pk=event_id)

@@ -1,0 +1,26 @@
+"""GET /api/v1/stats/?year=YYYY: the union's figures for a year, from the one selector the city's roll-up
+uses too."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from shared.accounts.permissions import IsUnionMember
+
+from .selectors import union_year_stats
+from .serializers import StatsQuerySerializer, StatsSerializer
+
+
+class StatsView(APIView):
+    permission_classes = [IsUnionMember]
+
+    @extend_schema(
+        summary="The union's statistics for a year",
+        parameters=[OpenApiParameter("year", int, required=True, description="e.g. 2018")],
+        responses=StatsSerializer,
+    )
+    def get(self, request):
+        query = StatsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        year = query.validated_data["year"]
+        return Response({"year": year, **union_year_stats(year=year)})

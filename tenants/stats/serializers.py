@@ -1,0 +1,18 @@
+from rest_framework import serializers
+
+from .selectors import STAT_KEYS
+
+
+class StatsQuerySerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+
+
+StatsSerializer = type(
+    "StatsSerializer",
+    (serializers.Serializer,),
+    {
+        "year": serializers.IntegerField(),
+        **{key: serializers.IntegerField() for key in STAT_KEYS},
+        "events_held_by_month": serializers.ListField(child=serializers.IntegerField(), min_length=12, max_length=12),
+    },
+)

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from .api import StatsView
+
+urlpatterns = [path("", StatsView.as_view(), name="stats")]
