@@ -4,7 +4,7 @@ that very union (any role reads, admin and staff write)."""
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.generics import GenericAPIView
+from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,7 +23,7 @@ from .serializers import (
 from .services import enterprise_create, enterprise_update
 
 
-class EnterpriseListCreateView(GenericAPIView):
+class EnterpriseListCreateView(ListAPIView):
     """List (search by name or 统一社会信用代码: `?search=`) and create enterprises."""
 
     permission_classes = [IsUnionMember]
@@ -42,9 +42,8 @@ class EnterpriseListCreateView(GenericAPIView):
             OpenApiParameter("harmony_level", str),
         ]
     )
-    def get(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(EnterpriseSerializer(page, many=True).data)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(request=EnterpriseInputSerializer, responses={201: EnterpriseSerializer})
     def post(self, request):

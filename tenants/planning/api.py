@@ -4,7 +4,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.generics import GenericAPIView
+from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -34,7 +34,7 @@ def _query(serializer_class, request) -> dict:
     return data.validated_data
 
 
-class SuggestionListCreateView(GenericAPIView):
+class SuggestionListCreateView(ListAPIView):
     """Suggestions collected by site visit, questionnaire or interview (filters: year, topic, source)."""
 
     permission_classes = [IsUnionMember]
@@ -47,9 +47,8 @@ class SuggestionListCreateView(GenericAPIView):
     @extend_schema(
         parameters=[YEAR_PARAM, OpenApiParameter("topic", int), OpenApiParameter("source", str)],
     )
-    def get(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(SuggestionSerializer(page, many=True).data)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(request=SuggestionInputSerializer, responses={201: SuggestionSerializer})
     def post(self, request):
@@ -73,7 +72,8 @@ class TopicRankingView(APIView):
 
 
 def _plan_items(year=None):
-    return plan_item_list(year=year).annotate(adjustment_count=Count("adjustments"))
+    # Meta.ordering is not applied to GROUP BY queries: order explicitly.
+    return plan_item_list(year=year).annotate(adjustment_count=Count("adjustments")).order_by("year", "month")
 
 
 class PlanItemListCreateView(APIView):

@@ -94,3 +94,26 @@ def test_update_keeps_own_code_and_refuses_another_ones(world, in_union):
         with pytest.raises(ApplicationError) as caught:
             enterprise_update(enterprise=second, created_at=None)
         assert "created_at" in caught.value.fields
+
+
+def test_a_duplicate_that_slips_past_the_check_is_still_a_field_error(world, in_union, monkeypatch):
+    """Two people saving the same code at once both pass the read check; the unique constraint decides, and the
+    loser gets the same field error, not a 500."""
+    import tenants.enterprises.services as services
+
+    with in_union("tcounty1"):
+        enterprise_create(name="先到公司", credit_code=valid_code(8))
+        real_clean = services._clean
+
+        def clean_without_duplicate_check(enterprise):
+            enterprise.credit_code = enterprise.credit_code.strip().upper()
+            assert real_clean is not None
+
+        monkeypatch.setattr(services, "_clean", clean_without_duplicate_check)
+        with pytest.raises(ApplicationError) as caught:
+            enterprise_create(name="后到公司", credit_code=valid_code(8))
+        assert caught.value.fields == {
+            "credit_code": ["An enterprise with this unified social credit code already exists: 先到公司."]
+        }
+        assert Enterprise.objects.filter(credit_code=valid_code(8)).count() == 1
+        assert Enterprise.objects.count() == 1  # the transaction is still usable

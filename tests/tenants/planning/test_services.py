@@ -152,3 +152,24 @@ def test_adjust_keeps_a_department_retired_since_but_refuses_adding_one(world, i
         with pytest.raises(ApplicationError) as caught:
             plan_item_adjust(item=item, actor=staff, reason="加律协", departments=[court, lawyers])
         assert caught.value.fields == {"departments": ["These departments are no longer in use: 律师协会."]}
+
+
+def test_a_month_taken_concurrently_is_still_a_field_error(world, in_union, monkeypatch):
+    """The unique (year, month) constraint catches what the read check missed; the answer is a field error."""
+    staff = world.user("tcounty1-staff")
+    with in_union("tcounty1"):
+        plan_item_create(actor=staff, year=2026, month=4, theme="四月", topic=topic("防欠薪"))
+        real_filter = PlanItem.objects.filter
+
+        class Blind:
+            def exists(self):
+                return False
+
+        monkeypatch.setattr(
+            PlanItem.objects, "filter", lambda *a, **k: Blind() if k.get("month") == 4 else real_filter(*a, **k)
+        )
+        with pytest.raises(ApplicationError) as caught:
+            plan_item_create(actor=staff, year=2026, month=4, theme="也是四月", topic=topic("金秋助学"))
+        assert caught.value.fields == {"month": ["The plan of 2026 already has an item for month 4."]}
+        monkeypatch.undo()
+        assert PlanItem.objects.filter(year=2026).count() == 1
