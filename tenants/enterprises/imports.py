@@ -8,6 +8,7 @@ stops the good rows and never leaves half a row saved.
 
 from __future__ import annotations
 
+import copy
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -205,6 +206,13 @@ def enterprise_import_xlsx(*, file, actor=None) -> dict:
     columns, ignored = _columns(header)
     report = ImportReport(ignored_columns=ignored)
     seen_codes: dict[str, int] = {}
+    # One query for the enterprises the sheet may update, instead of one per row.
+    sheet_codes = set()
+    for _number, values in rows:
+        for index, name in columns.items():
+            if name == "credit_code" and index < len(values):
+                sheet_codes.add(normalize_credit_code(_text(values[index])))
+    known = {e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=sheet_codes - {""})}
     for number, values in rows:
         try:
             data = _parse_row(columns, values)
@@ -214,13 +222,16 @@ def enterprise_import_xlsx(*, file, actor=None) -> dict:
                     {"credit_code": [_("The same code is already in row %(row)d.") % {"row": seen_codes[code]}]}
                 )
             with transaction.atomic():
-                existing = Enterprise.objects.select_for_update().filter(credit_code=code).first() if code else None
+                existing = known.get(code) if code else None
                 if existing is None:
-                    enterprise_create(actor=actor, **data)
+                    enterprise = enterprise_create(actor=actor, **data)
                     report.created += 1
                 else:
-                    enterprise_update(enterprise=existing, actor=actor, **data)
+                    # A copy: a rejected row must not leave its values on the cached instance.
+                    enterprise = enterprise_update(enterprise=copy.copy(existing), actor=actor, **data)
                     report.updated += 1
+            if code:
+                known[code] = enterprise
             if code:
                 seen_codes[code] = number
         except RowError as error:

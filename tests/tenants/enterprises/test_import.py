@@ -155,3 +155,20 @@ def test_service_refuses_bad_files_with_application_error(world, in_union):
         with pytest.raises(ApplicationError) as caught:
             enterprise_import_xlsx(file=SimpleUploadedFile("a.txt", b"x"))
         assert caught.value.fields == {"file": ["Only .xlsx files can be imported."]}
+
+
+def test_a_rejected_update_does_not_leak_into_a_later_row(staff, in_union):
+    with in_union("tcounty1"):
+        enterprise_create(name="原公司", credit_code=valid_code(30), industry="原行业")
+    upload = xlsx_upload(
+        [["", valid_code(30), "坏行业"], ["新公司名", valid_code(30), "新行业"]],
+        header=["企业名称", "统一社会信用代码", "行业"],
+    )
+    report = post(staff, upload).json()
+    assert report["updated"] == 1
+    assert report["rejected"] == [{"row": 2, "errors": {"name": ["The enterprise name is required."]}}]
+    with in_union("tcounty1"):
+        assert Enterprise.objects.filter(credit_code=valid_code(30)).values_list("name", "industry").get() == (
+            "新公司名",
+            "新行业",
+        )
