@@ -174,7 +174,11 @@ def test_media_reports_only_for_held_events(county):
     assert error.value.code == "invalid_transition"
     event = held_event()
     report = media_report_add(
-        event=event, actor=county, outlet="衢州日报", title="工情直通车开进园区", published_on=datetime.date(2026, 3, 17)
+        event=event,
+        actor=county,
+        outlet="衢州日报",
+        title="工情直通车开进园区",
+        published_on=datetime.date(2026, 3, 17),
     )
     assert list(event.media_reports.all()) == [report]
     with pytest.raises(ApplicationError) as error:
