@@ -177,6 +177,8 @@ SPECTACULAR_SETTINGS = {
         "EventStatusEnum": "tenants.events.models.EventStatus.choices",
         "CaseStatusEnum": "tenants.cases.models.CaseStatus.choices",
         "CaseSourceEnum": "tenants.cases.models.CaseSource.choices",
+        "SuggestionSourceEnum": "tenants.planning.models.SuggestionSource.choices",
+        "HarmonyLevelEnum": "tenants.enterprises.models.HarmonyLevel.choices",
     },
 }
 
