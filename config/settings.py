@@ -8,6 +8,7 @@ the variables listed in the README; ``manage.py check --deploy`` then reports no
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -37,6 +38,7 @@ SHARED_APPS = [
     "django_tenants",
     "shared.accounts",
     "shared.catalogues",
+    "shared.rollup",  # city oversight: per-union yearly roll-up, quota rules, notices
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -196,7 +198,11 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # The roll-up converges to the truth even after a lost refresh message; then the reminders read it.
+    "rollup-refresh-all": {"task": "rollup.refresh_all", "schedule": crontab(hour=1, minute=30)},
+    "reminders-send": {"task": "rollup.send_reminders", "schedule": crontab(hour=7, minute=30)},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / ".data" / "celerybeat-schedule")
 
 CACHES = {

@@ -1,0 +1,142 @@
+"""Reads of the city's oversight. Everything a city sees about its counties comes from the roll-up table
+(public schema), never from a loop over the counties' schemas."""
+
+from __future__ import annotations
+
+import datetime
+import math
+
+from django.db.models import QuerySet
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from shared.unions.models import Union, UnionLevel
+
+from .models import Notice, QuotaRule, UnionYearStats
+
+QUOTA_FROM_YEAR = 2018  # since 2018 every county union must hold at least 4 events a year
+DEFAULT_COUNTY_QUOTA = 4
+PACES = ("done", "on_track", "at_risk", "missed")
+
+
+def rollup_years_of_union() -> set[int]:
+    """Every year in which the current union (schema) has an event planned or held or a case raised."""
+    from tenants.cases.models import Case
+    from tenants.events.models import Event
+
+    years: set[int] = set()
+    for queryset, field in (
+        (Event.objects.all(), "planned_date"),
+        (Event.objects.filter(held_date__isnull=False), "held_date"),
+        (Case.objects.all(), "raised_on"),
+    ):
+        years.update(queryset.annotate(y=ExtractYear(field)).order_by().values_list("y", flat=True).distinct())
+    return years
+
+
+def rollup_for_city(*, city: Union, year: int) -> QuerySet[UnionYearStats]:
+    """The roll-up rows of the city's child unions for `year` (children without a row have none yet)."""
+    return UnionYearStats.objects.filter(union__parent=city, year=year).select_related("union")
+
+
+def rollup_stats(*, union: Union, year: int) -> dict | None:
+    row = UnionYearStats.objects.filter(union=union, year=year).first()
+    return row.as_stats() if row else None
+
+
+def quota_for(*, year: int, level: str) -> int:
+    """Minimum events held for a union of `level` in `year`: the QuotaRule if there is one, otherwise the
+    default (counties 4 from 2018, none before; cities none)."""
+    rule = QuotaRule.objects.filter(year=year, level=level).values_list("min_events_held", flat=True).first()
+    if rule is not None:
+        return rule
+    if level == UnionLevel.COUNTY and year >= QUOTA_FROM_YEAR:
+        return DEFAULT_COUNTY_QUOTA
+    return 0
+
+
+def quarters_completed(*, year: int, today: datetime.date) -> int:
+    """How many quarters of `year` have ended before `today` (0–4)."""
+    if today.year < year:
+        return 0
+    if today.year > year:
+        return 4
+    return (today.month - 1) // 3
+
+
+def due_by(*, quota: int, quarters: int) -> int:
+    """Events that should have been held after `quarters` full quarters: a quarter of the quota each, rounded up."""
+    return math.ceil(quota * quarters / 4)
+
+
+def pace_for(*, quota: int, held: int, year: int, today: datetime.date) -> str:
+    """done: held ≥ quota; missed: the year is over and held < quota; at_risk: behind the quarterly pace
+    as of today; on_track otherwise."""
+    if held >= quota:
+        return "done"
+    if today > datetime.date(year, 12, 31):
+        return "missed"
+    if held < due_by(quota=quota, quarters=quarters_completed(year=year, today=today)):
+        return "at_risk"
+    return "on_track"
+
+
+def _compliance_row(
+    *, union: Union, year: int, today: datetime.date, quota: int, held: int, planned: int, computed_at=None
+) -> dict:
+    return {
+        "union": union,
+        "quota": quota,
+        "events_held": held,
+        "events_planned": planned,
+        "due_by_now": min(quota, due_by(quota=quota, quarters=quarters_completed(year=year, today=today))),
+        "pace": pace_for(quota=quota, held=held, year=year, today=today),
+        "computed_at": computed_at,
+    }
+
+
+def _row_from_rollup(*, union: Union, year: int, today: datetime.date, quota: int, stats) -> dict:
+    if stats is None:  # not computed yet: a union with no data has nothing held or planned
+        return _compliance_row(union=union, year=year, today=today, quota=quota, held=0, planned=0)
+    return _compliance_row(
+        union=union,
+        year=year,
+        today=today,
+        quota=quota,
+        held=stats.events_held,
+        planned=stats.events_planned,
+        computed_at=stats.computed_at,
+    )
+
+
+def compliance_for_city(*, city: Union, year: int, today: datetime.date | None = None) -> list[dict]:
+    """One row per child union of `city`, in registry order: quota, events held and planned, pace and when
+    the figures were computed. A fixed number of queries, whatever the number of children."""
+    today = today or timezone.localdate()
+    children = list(Union.objects.filter(parent=city).order_by("region_code", "code"))
+    rows = {row.union_id: row for row in UnionYearStats.objects.filter(union__in=children, year=year)}
+    quotas = {level: quota_for(year=year, level=level) for level in {union.level for union in children}}
+    return [
+        _row_from_rollup(union=union, year=year, today=today, quota=quotas[union.level], stats=rows.get(union.pk))
+        for union in children
+    ]
+
+
+def compliance_for_union(*, union: Union, year: int, today: datetime.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    stats = UnionYearStats.objects.filter(union=union, year=year).first()
+    quota = quota_for(year=year, level=union.level)
+    return _row_from_rollup(union=union, year=year, today=today, quota=quota, stats=stats)
+
+
+def compliance_from_stats(*, union: Union, year: int, stats: dict, today: datetime.date, quota: int) -> dict:
+    """The compliance row from a stats dict computed directly in the union's schema (no computed_at): what
+    the roll-up's answer must equal."""
+    return _compliance_row(
+        union=union, year=year, today=today, quota=quota, held=stats["events_held"], planned=stats["events_planned"]
+    )
+
+
+def notice_list(*, user, union: Union) -> QuerySet[Notice]:
+    """The user's own notices about the union whose host was called."""
+    return Notice.objects.filter(user=user, union=union).order_by("-created_at", "-id")

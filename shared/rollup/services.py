@@ -1,0 +1,183 @@
+"""Writes of the city's oversight: refreshing the roll-up, quota rules, notices and the nightly reminders."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
+
+from shared.accounts.models import Membership, Role
+from shared.core.exceptions import ApplicationError
+from shared.unions.models import Union, UnionLevel
+from tenants.stats.selectors import STAT_KEYS, union_year_stats
+
+from .models import Notice, NoticeKind, QuotaRule, UnionYearStats
+from .selectors import compliance_for_union, rollup_years_of_union
+
+logger = logging.getLogger(__name__)
+
+
+def rollup_refresh(
+    *, union: Union, year: int | None = None, years: Iterable[int] | None = None, today: datetime.date | None = None
+) -> list[UnionYearStats]:
+    """Recompute the roll-up rows of one union from its own schema, with the very selector behind
+    GET /api/v1/stats/. `year` (or `years`) limits the work; without them every year that has data or
+    already has a row, plus the current year, is recomputed. Idempotent: running it twice leaves the same rows."""
+    today = today or timezone.localdate()
+    if year is not None:
+        wanted = {int(year)}
+    elif years is not None:
+        wanted = {int(y) for y in years}
+    else:
+        # Rows that exist are recomputed too: a year whose last event moved away must drop to zero.
+        wanted = set(UnionYearStats.objects.filter(union=union).values_list("year", flat=True)) | {today.year}
+    with schema_context(union.schema_name):
+        if year is None and years is None:
+            wanted |= rollup_years_of_union()
+        figures = {y: union_year_stats(year=y, today=today) for y in sorted(wanted)}
+    now = timezone.now()
+    rows = []
+    for y, stats in figures.items():
+        defaults = {key: stats[key] for key in STAT_KEYS}
+        defaults["events_held_by_month"] = stats["events_held_by_month"]
+        defaults["computed_at"] = now
+        row, _created = UnionYearStats.objects.update_or_create(union=union, year=y, defaults=defaults)
+        rows.append(row)
+    return rows
+
+
+def rollup_refresh_all(*, year: int | None = None, today: datetime.date | None = None) -> int:
+    """Recompute every union's rows (the nightly run, and `manage.py refresh_rollup`). Returns the number of
+    rows written. A union's failure does not stop the others; it is logged and reported at the end."""
+    written, failed = 0, []
+    for union in Union.objects.order_by("pk"):
+        try:
+            written += len(rollup_refresh(union=union, year=year, today=today))
+        except Exception:
+            logger.exception("Roll-up refresh of union %s failed", union.code)
+            failed.append(union.code)
+    if failed:
+        raise RuntimeError(f"Roll-up refresh failed for: {', '.join(failed)}")
+    return written
+
+
+def quota_rule_set(*, year: int, level: str, min_events_held: int) -> QuotaRule:
+    errors: dict[str, list] = {}
+    if level not in UnionLevel.values:
+        errors["level"] = [_("The level must be “city” or “county”.")]
+    if not isinstance(min_events_held, int) or min_events_held < 0:
+        errors["min_events_held"] = [_("Enter a whole number, 0 or more.")]
+    if errors:
+        raise ApplicationError(_("Some fields are not valid."), fields=errors)
+    rule, _created = QuotaRule.objects.update_or_create(
+        year=year, level=level, defaults={"min_events_held": min_events_held}
+    )
+    return rule
+
+
+def notice_create(
+    *, user, union: Union, kind: str, key: str, title: str, body: str = "", url: str = ""
+) -> Notice | None:
+    """Create the notice and send its email, unless this user already has a notice with this key.
+    Returns the new notice, or None when it existed (once per condition)."""
+    try:
+        with transaction.atomic():
+            notice = Notice.objects.create(user=user, union=union, kind=kind, key=key, title=title, body=body, url=url)
+    except IntegrityError:
+        return None
+    if user.email:
+        send_mail(subject=title, message=body, from_email=None, recipient_list=[user.email], fail_silently=True)
+    return notice
+
+
+def notice_mark_read(*, notice: Notice) -> Notice:
+    if notice.read_at is None:
+        notice.read_at = timezone.now()
+        notice.save(update_fields=["read_at"])
+    return notice
+
+
+def _members(union: Union, roles: Iterable[str]):
+    return [
+        m.user
+        for m in Membership.objects.filter(union=union, role__in=list(roles), user__is_active=True).select_related(
+            "user"
+        )
+    ]
+
+
+def _quarter_key(today: datetime.date, year: int) -> str:
+    quarters_done = (today.month - 1) // 3 if today.year == year else 4
+    return f"Q{quarters_done}"
+
+
+def reminders_send(*, today: datetime.date | None = None) -> dict[str, int]:
+    """Notify, once per condition: the admins of each county union that is behind the quarterly pace
+    (from the roll-up), and the admins and staff of each union with overdue cases (one query per schema:
+    this runs nightly, so looping over the schemas is fine here). Returns the number of new notices."""
+    from tenants.cases.models import FINISHED_STATUSES, Case
+
+    today = today or timezone.localdate()
+    created = {"pace": 0, "overdue": 0}
+    with translation.override(settings.LANGUAGE_CODE):
+        for union in Union.objects.filter(level=UnionLevel.COUNTY).order_by("pk"):
+            row = compliance_for_union(union=union, year=today.year, today=today)
+            if row["pace"] != "at_risk":
+                continue
+            key = f"pace:{union.code}:{today.year}:{_quarter_key(today, today.year)}"
+            title = _("%(union)s is behind the quarterly pace of events") % {"union": union.name}
+            body = _(
+                "By %(date)s %(union)s should have held %(due)s of its %(quota)s events for %(year)s; "
+                "it has held %(held)s."
+            ) % {
+                "date": today.isoformat(),
+                "union": union.name,
+                "due": row["due_by_now"],
+                "quota": row["quota"],
+                "year": today.year,
+                "held": row["events_held"],
+            }
+            for user in _members(union, [Role.ADMIN]):
+                if notice_create(
+                    user=user, union=union, kind=NoticeKind.PACE, key=key, title=title, body=body, url="/events/"
+                ):
+                    created["pace"] += 1
+
+        for union in Union.objects.order_by("pk"):
+            with schema_context(union.schema_name):
+                overdue = list(
+                    Case.objects.filter(deadline__isnull=False, deadline__lt=today)
+                    .exclude(status__in=FINISHED_STATUSES)
+                    .order_by("deadline", "pk")
+                    .values("pk", "title", "deadline")
+                )
+            if not overdue:
+                continue
+            recipients = _members(union, [Role.ADMIN, Role.STAFF])
+            for case in overdue:
+                key = f"overdue:{union.code}:{case['pk']}"
+                title = _("Case overdue: %(title)s") % {"title": case["title"]}
+                body = _("The case “%(title)s” of %(union)s passed its deadline %(deadline)s without an outcome.") % {
+                    "title": case["title"],
+                    "union": union.name,
+                    "deadline": case["deadline"].isoformat(),
+                }
+                for user in recipients:
+                    if notice_create(
+                        user=user,
+                        union=union,
+                        kind=NoticeKind.OVERDUE,
+                        key=key,
+                        title=title,
+                        body=body,
+                        url=f"/cases/{case['pk']}/",
+                    ):
+                        created["overdue"] += 1
+    return created

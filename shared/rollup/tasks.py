@@ -1,0 +1,74 @@
+"""Celery tasks of the roll-up and the reminders (tenant-schemas-celery carries the schema of the sender).
+
+Debouncing: a committed change to a union's events or cases calls `rollup_schedule_refresh`, which
+enqueues one refresh of that union and year only if no refresh is already pending: `cache.add` on a key
+per (database, schema, year) succeeds for the first change of a burst only, and that change enqueues the
+task with a countdown of DEBOUNCE_SECONDS. The task deletes the key *before* it reads the union's data,
+so a change committed after that moment enqueues a new refresh, and a change committed before it is seen
+by this one: a burst of edits within the window costs one refresh, and the last edit is never missed.
+The key expires after DEBOUNCE_KEY_TTL seconds, so even a lost message holds back refreshes for at most
+that long; the nightly full refresh (and `manage.py refresh_rollup`) corrects whatever a lost message left.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.core.cache import cache
+from django.db import connection
+
+logger = logging.getLogger(__name__)
+
+DEBOUNCE_SECONDS = 5  # the refresh runs this long after the first change of a burst
+DEBOUNCE_KEY_TTL = 60  # upper bound on how long a lost message can hold back the next refresh
+
+
+def debounce_key(*, schema_name: str, year: int) -> str:
+    # The database name keeps deployments (and parallel test databases) sharing one Redis apart.
+    return f"rollup:pending:{connection.settings_dict['NAME']}:{schema_name}:{year}"
+
+
+def rollup_schedule_refresh(*, schema_name: str, year: int) -> bool:
+    """Enqueue a refresh of this union's row for `year` unless one is already pending. Call it after commit.
+    Returns True when a task was enqueued."""
+    from shared.unions.models import Union
+
+    if not cache.add(debounce_key(schema_name=schema_name, year=year), 1, timeout=DEBOUNCE_KEY_TTL):
+        return False
+    union_id = Union.objects.filter(schema_name=schema_name).values_list("pk", flat=True).first()
+    if union_id is None:
+        return False
+    rollup_refresh_union_task.apply_async(args=[union_id, year], countdown=DEBOUNCE_SECONDS)
+    return True
+
+
+@shared_task(name="rollup.refresh_union")
+def rollup_refresh_union_task(union_id: int, year: int) -> None:
+    """Recompute one union's roll-up row for one year from whatever is committed now. Idempotent."""
+    from shared.unions.models import Union
+
+    from .services import rollup_refresh
+
+    union = Union.objects.filter(pk=union_id).first()
+    if union is None:  # the union was removed meanwhile: nothing to do
+        return
+    cache.delete(debounce_key(schema_name=union.schema_name, year=year))
+    rollup_refresh(union=union, year=year)
+    connection.set_schema_to_public()
+
+
+@shared_task(name="rollup.refresh_all")
+def rollup_refresh_all_task(year: int | None = None) -> int:
+    """The nightly full recomputation: every union, every year with data (or just `year`)."""
+    from .services import rollup_refresh_all
+
+    return rollup_refresh_all(year=year)
+
+
+@shared_task(name="rollup.send_reminders")
+def reminders_send_task() -> dict:
+    """The nightly reminders: counties behind pace, unions with overdue cases; once per condition."""
+    from .services import reminders_send
+
+    return reminders_send()

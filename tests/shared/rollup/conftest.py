@@ -1,0 +1,50 @@
+"""Fixtures for the city oversight tests: eager Celery, a private broker queue, and data helpers."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.core.cache import cache
+
+from config.celery import app as celery_app
+from shared.rollup.tasks import debounce_key, rollup_refresh_union_task
+from tests.conftest import WORLD
+
+YEARS = range(2015, 2031)
+
+
+@pytest.fixture
+def eager(settings):
+    """Tasks run in the calling process, at enqueue time (after commit)."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.CELERY_TASK_EAGER_PROPAGATES = True
+
+
+@pytest.fixture(autouse=True)
+def _no_pending_refreshes():
+    """Debounce keys live in Redis, outside the rolled-back transaction: clear them between tests."""
+    keys = [debounce_key(schema_name=code, year=year) for code, *_rest in WORLD for year in YEARS]
+    cache.delete_many(keys)
+    yield
+    cache.delete_many(keys)
+
+
+def broker_client():
+    """The Redis client behind the Celery broker (the same server the app sends to)."""
+    connection = celery_app.connection_for_write()
+    return connection, connection.default_channel.client
+
+
+@pytest.fixture
+def private_queue(monkeypatch):
+    """Route the refresh task to a queue of this test only, so no other worker (e.g. a demo) can take it."""
+    name = f"rollup-test-{uuid.uuid4().hex[:10]}"
+    monkeypatch.setattr(rollup_refresh_union_task, "queue", name, raising=False)
+    monkeypatch.setattr(rollup_refresh_union_task, "_exec_options", None)
+    yield name
+    connection, client = broker_client()
+    try:
+        client.delete(name)
+    finally:
+        connection.release()
