@@ -50,6 +50,7 @@ SHARED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served by the app itself: no internet needed
     "django_filters",
+    "web",  # server-rendered pages: templates, static files and template tags load on every host
 ]
 TENANT_APPS = [
     # Per-union apps (one PostgreSQL schema per union).

@@ -1,0 +1,336 @@
+"""Forms of the pages. They only parse and check the shape of the input; the rules live in the services,
+whose ApplicationError is turned into form errors by ``apply_error``."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shared.catalogues.selectors import department_list, topic_list
+from shared.core.exceptions import ApplicationError
+from tenants.cases.models import CaseKind, CaseSource, CaseStatus
+from tenants.enterprises.models import Enterprise, HarmonyLevel
+from tenants.events.models import EventStatus, VenueKind
+from tenants.planning.models import SuggestionSource
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def apply_error(form: forms.Form, error: ApplicationError, field_map: dict | None = None) -> None:
+    """Put a service's ApplicationError on the form: field reasons next to their fields, the rest on top."""
+    field_map = field_map or {}
+    placed = False
+    for name, reasons in (error.fields or {}).items():
+        target = field_map.get(name, name)
+        for reason in reasons:
+            form.add_error(target if target in form.fields else None, str(reason))
+            placed = True
+    if not placed:
+        form.add_error(None, str(error.message))
+
+
+def topic_field(required=False, label=None):
+    return forms.ModelChoiceField(
+        queryset=topic_list(),
+        required=required,
+        label=_("Topic") if label is None else label,
+        empty_label=_("— choose —"),
+    )
+
+
+def departments_field(label=None):
+    return forms.ModelMultipleChoiceField(
+        queryset=department_list(),
+        required=False,
+        label=_("Partner departments") if label is None else label,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class EventForm(forms.Form):
+    title = forms.CharField(label=_("Theme"), max_length=200)
+    topic = topic_field()
+    planned_date = forms.DateField(label=_("Planned date"), widget=DateInput)
+    venue_kind = forms.ChoiceField(label=_("Venue kind"), choices=VenueKind.choices)
+    venue_name = forms.CharField(label=_("Venue"), max_length=200, required=False)
+    departments = departments_field()
+    invited_unions = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, label=_("Invited unions"), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, invitable=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if invitable is None:
+            del self.fields["invited_unions"]
+        else:
+            self.fields["invited_unions"].queryset = invitable
+            self.fields["invited_unions"].help_text = _("For a city demonstration event: the unions invited to it.")
+
+
+class PreparationForm(forms.Form):
+    prep_laws_studied = forms.BooleanField(label=_("Laws and regulations studied"), required=False)
+    prep_participants_confirmed = forms.BooleanField(label=_("Participants confirmed"), required=False)
+    prep_causes_analysed = forms.BooleanField(label=_("Causes of problems analysed"), required=False)
+    prep_demands_discussed = forms.BooleanField(label=_("Workers' demands discussed"), required=False)
+
+
+class RecordHeldForm(forms.Form):
+    held_date = forms.DateField(label=_("Held on"), widget=DateInput)
+    worker_attendance = forms.IntegerField(label=_("Worker attendance"), min_value=0, max_value=1_000_000)
+    enterprises = forms.ModelMultipleChoiceField(
+        queryset=Enterprise.objects.none(),
+        required=False,
+        label=_("Enterprises reached"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    unregistered_enterprise_count = forms.IntegerField(
+        label=_("Other enterprises (not in the list)"), min_value=0, max_value=100_000, initial=0
+    )
+    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, enterprises=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if enterprises is not None:
+            self.fields["enterprises"].queryset = enterprises
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for cancelling"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MediaReportForm(forms.Form):
+    outlet = forms.CharField(label=_("Outlet"), max_length=100)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    published_on = forms.DateField(label=_("Published on"), widget=DateInput)
+    url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
+
+
+class EventFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + EventStatus.choices)
+    topic = topic_field(label=_("Topic"))
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("Until"), required=False, widget=DateInput)
+
+
+OUTCOME_CHOICES = [
+    ("raised", _("Record only (follow up later)")),
+    ("solve", _("Solved on site")),
+    ("refer", _("Refer to a department")),
+]
+
+
+class OnSiteCaseForm(forms.Form):
+    """A new case at an event, in a few taps: what it is, and what happened to it on the spot."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=CaseKind.choices, initial=CaseKind.REQUEST, widget=forms.RadioSelect
+    )
+    title = forms.CharField(label=_("Problem in one line"), max_length=200)
+    description = forms.CharField(label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    submitter_name = forms.CharField(label=_("Raised by"), max_length=100, required=False)
+    submitter_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    next_step = forms.ChoiceField(
+        label=_("What happened"), choices=OUTCOME_CHOICES, initial="raised", widget=forms.RadioSelect
+    )
+    outcome = forms.CharField(label=_("Answer given on site"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    department = forms.ModelChoiceField(
+        queryset=department_list(), required=False, label=_("Department"), empty_label=_("— choose —")
+    )
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput)
+
+    def clean(self):
+        data = super().clean()
+        step = data.get("next_step")
+        if step == "solve" and not (data.get("outcome") or "").strip():
+            self.add_error("outcome", _("Say what was answered or solved on site."))
+        if step == "refer":
+            if not data.get("department"):
+                self.add_error("department", _("Choose the department the case goes to."))
+            if not data.get("deadline"):
+                self.add_error("deadline", _("Give a deadline for the department."))
+        return data
+
+
+class CaseForm(forms.Form):
+    """A case raised outside an event (survey, hotline) or after it."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=CaseKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    source = forms.ChoiceField(
+        label=_("Source"), choices=[c for c in CaseSource.choices if c[0] != CaseSource.QR], initial=CaseSource.HOTLINE
+    )
+    event = forms.ChoiceField(label=_("Event"), required=False)
+    raised_on = forms.DateField(label=_("Raised on"), widget=DateInput, initial=timezone.localdate)
+    topic = topic_field()
+    enterprise = forms.ModelChoiceField(
+        queryset=Enterprise.objects.none(), required=False, label=_("Enterprise"), empty_label=_("— none —")
+    )
+    submitter_name = forms.CharField(label=_("Raised by"), max_length=100, required=False)
+    submitter_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    applicants = forms.CharField(
+        label=_("Dispute: applicants (one per line)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    respondent_name = forms.CharField(label=_("Dispute: respondent"), max_length=200, required=False)
+    claimed_amount = forms.DecimalField(
+        label=_("Dispute: amount claimed (yuan)"), required=False, min_value=0, max_digits=12, decimal_places=2
+    )
+
+    def __init__(self, *args, events=(), enterprises=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"].choices = [("", _("— none —"))] + [(str(e.pk), str(e)) for e in events]
+        if enterprises is not None:
+            self.fields["enterprise"].queryset = enterprises
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == CaseKind.DISPUTE and not (data.get("applicants") or "").strip():
+            self.add_error("applicants", _("A labour dispute names at least one applicant."))
+        return data
+
+    def dispute(self) -> dict | None:
+        data = self.cleaned_data
+        if data.get("kind") != CaseKind.DISPUTE:
+            return None
+        return {
+            "applicants": data.get("applicants", ""),
+            "respondent_name": data.get("respondent_name", ""),
+            "claimed_amount": data.get("claimed_amount") or 0,
+        }
+
+
+class CaseFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + CaseStatus.choices)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All"))] + CaseKind.choices)
+    topic = topic_field(label=_("Topic"))
+    department = forms.ModelChoiceField(
+        queryset=department_list(), required=False, label=_("Department"), empty_label=_("All")
+    )
+    overdue = forms.ChoiceField(
+        label=_("Overdue"),
+        required=False,
+        choices=[("", _("All")), ("true", _("Overdue")), ("false", _("Not overdue"))],
+    )
+    event = forms.CharField(required=False, widget=forms.HiddenInput)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("Until"), required=False, widget=DateInput)
+
+
+# One small form per case action; the page shows only the actions case_allowed_actions allows.
+class SolveOnSiteForm(forms.Form):
+    outcome = forms.CharField(label=_("Answer given on site"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReferForm(forms.Form):
+    department = forms.ModelChoiceField(queryset=department_list(), label=_("Department"), empty_label=_("— choose —"))
+    deadline = forms.DateField(label=_("Deadline"), widget=DateInput)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ProgressForm(forms.Form):
+    note = forms.CharField(label=_("Progress note"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ResolveForm(forms.Form):
+    outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CloseForm(forms.Form):
+    explanation = forms.CharField(label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for reopening"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RateForm(forms.Form):
+    satisfaction = forms.TypedChoiceField(
+        label=_("Satisfaction (1–5)"),
+        coerce=int,
+        choices=[(i, str(i)) for i in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+    )
+
+
+CASE_ACTION_FORMS = {
+    "solve_on_site": (SolveOnSiteForm, _("Solved on site")),
+    "refer": (ReferForm, _("Refer to a department")),
+    "progress": (ProgressForm, _("Record progress")),
+    "resolve": (ResolveForm, _("Resolve")),
+    "close": (CloseForm, _("Close with an explanation")),
+    "reopen": (ReopenForm, _("Reopen")),
+    "rate": (RateForm, _("Record satisfaction")),
+}
+
+
+class EnterpriseForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    credit_code = forms.CharField(
+        label=_("Unified social credit code"),
+        max_length=40,
+        required=False,
+        help_text=_("18 characters (GB 32100-2015)."),
+    )
+    industry = forms.CharField(label=_("Industry"), max_length=100, required=False)
+    town = forms.CharField(label=_("Town / street or park"), max_length=100, required=False)
+    employees = forms.IntegerField(label=_("Employees"), min_value=0, required=False)
+    union_established = forms.BooleanField(label=_("Union established"), required=False)
+    harmony_level = forms.ChoiceField(
+        label=_("Harmonious-enterprise level"), choices=HarmonyLevel.choices, required=False
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+
+class SuggestionForm(forms.Form):
+    source = forms.ChoiceField(label=_("Collected by"), choices=SuggestionSource.choices)
+    topic = topic_field(required=True)
+    text = forms.CharField(label=_("Suggestion"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PlanItemForm(forms.Form):
+    month = forms.TypedChoiceField(label=_("Month"), coerce=int, choices=[(m, str(m)) for m in range(1, 13)])
+    theme = forms.CharField(label=_("Theme"), max_length=200)
+    topic = topic_field(required=True)
+    departments = departments_field(label=_("Departments"))
+
+
+class PlanAdjustForm(PlanItemForm):
+    reason = forms.CharField(label=_("Reason for the change"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+QR_KINDS = [
+    (CaseKind.REQUEST, _("A problem to solve")),
+    (CaseKind.CONSULTATION, _("A question")),
+    (CaseKind.SUGGESTION, _("A suggestion")),
+]
+
+
+class IntakeForm(forms.Form):
+    """What a worker submits through an event's QR code. Limits are strict: the page is public."""
+
+    kind = forms.ChoiceField(
+        label=_("What is it?"), choices=QR_KINDS, widget=forms.RadioSelect, initial=CaseKind.REQUEST
+    )
+    description = forms.CharField(
+        label=_("Describe it"),
+        max_length=2000,
+        min_length=5,
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": 2000}),
+    )
+    submitter_name = forms.CharField(label=_("Your name (optional)"), max_length=50, required=False)
+    submitter_phone = forms.RegexField(
+        label=_("Phone (optional, so we can reply)"),
+        regex=r"^[0-9+\- ]{5,20}$",
+        required=False,
+        max_length=20,
+        error_messages={"invalid": _("Enter a phone number of digits only.")},
+    )

@@ -1,0 +1,137 @@
+"""Template helpers of the pages: navigation by role, badges, and charts drawn as SVG on the server."""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+PACE_COLOURS = {"done": "#2e7d32", "on_track": "#1565c0", "at_risk": "#ef8f00", "missed": "#c62828"}
+
+
+@register.simple_tag(takes_context=True)
+def nav_items(context):
+    """The menu of the signed-in member: county work for every union, oversight for a city union."""
+    request = context["request"]
+    membership = getattr(request, "membership", None)
+    if membership is None:
+        return []
+    items = [("web:home", _("Home"))]
+    if membership.union.is_city:
+        items += [("web:city-dashboard", _("City dashboard")), ("web:city-assessment", _("Assessment"))]
+    items += [
+        ("web:event-list", _("Events")),
+        ("web:event-calendar", _("Calendar")),
+        ("web:case-list", _("Cases")),
+        ("web:enterprise-list", _("Enterprises")),
+        ("web:planning", _("Topic planning")),
+    ]
+    current = getattr(getattr(request, "resolver_match", None), "view_name", "") or ""
+    result = []
+    for name, label in items:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:  # a page not wired (yet)
+            continue
+        if name == "web:home":
+            active = current == name
+        else:
+            prefix = name.rsplit("-", 1)[0] if name.endswith("-list") else name
+            active = current == name or (name.endswith("-list") and current.startswith(prefix + "-"))
+            active = active and current != "web:event-calendar"
+        result.append({"url": url, "label": label, "active": active})
+    return result
+
+
+@register.filter
+def pace_colour(pace):
+    return PACE_COLOURS.get(pace, "#90a4ae")
+
+
+@register.inclusion_tag("web/charts/progress.svg.html")
+def progress_chart(value, quota, pace="", label=""):
+    """A horizontal bar: held events against the quota, coloured by pace; a tick marks the quota."""
+    value = int(value or 0)
+    quota = int(quota or 0)
+    scale = max(quota, value, 1)
+    width = 300
+    filled = round(width * value / scale, 1)
+    tick = round(width * quota / scale, 1) if quota else None
+    return {
+        "width": width,
+        "filled": filled,
+        "tick": tick,
+        "colour": PACE_COLOURS.get(pace, "#c62828" if not pace else "#90a4ae"),
+        "value": value,
+        "quota": quota,
+        "label": label,
+    }
+
+
+@register.inclusion_tag("web/charts/trend.svg.html")
+def trend_chart(values, title=""):
+    """Twelve monthly bars with a polyline over them (events held per month)."""
+    values = [int(v or 0) for v in (values or [])][:12]
+    values += [0] * (12 - len(values))
+    top = max(max(values), 1)
+    left, bottom, plot_w, plot_h = 28, 150, 360, 120
+    step = plot_w / 12
+    bars, points = [], []
+    for index, value in enumerate(values):
+        height = round(plot_h * value / top, 1)
+        x = round(left + index * step + step * 0.15, 1)
+        bars.append(
+            {
+                "x": x,
+                "y": round(bottom - height, 1),
+                "w": round(step * 0.7, 1),
+                "h": height,
+                "value": value,
+                "month": index + 1,
+                "cx": round(left + index * step + step / 2, 1),
+            }
+        )
+        points.append(f"{round(left + index * step + step / 2, 1)},{round(bottom - height, 1)}")
+    gridlines = []
+    for fraction in (0, 0.5, 1):
+        gridlines.append({"y": round(bottom - plot_h * fraction, 1), "label": round(top * fraction, 1)})
+    for line in gridlines:
+        if float(line["label"]).is_integer():
+            line["label"] = int(line["label"])
+    return {
+        "bars": bars,
+        "points": " ".join(points),
+        "grid": gridlines,
+        "left": left,
+        "right": left + plot_w,
+        "bottom": bottom,
+        "title": title,
+        "total": sum(values),
+    }
+
+
+@register.filter
+def get_item(mapping, key):
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.filter
+def mask_phone(value):
+    """13812345678 -> 138****5678 (lists never show a submitter's number whole)."""
+    value = str(value or "")
+    if len(value) <= 4:
+        return "*" * len(value)
+    return value[:3] + "*" * max(len(value) - 7, 1) + value[-4:]
+
+
+@register.filter
+def mask_name(value):
+    value = str(value or "")
+    if not value:
+        return ""
+    return value[0] + "*" * max(len(value) - 1, 1)

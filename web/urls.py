@@ -1,0 +1,57 @@
+"""The pages, at the root of every union's host."""
+
+from django.urls import path
+
+from .views import auth, cases, city, enterprises, events, home, intake, planning
+
+app_name = "web"
+
+urlpatterns = [
+    path("", home.home_view, name="home"),
+    path("login/", auth.UnionLoginView.as_view(), name="login"),
+    path("logout/", auth.UnionLogoutView.as_view(), name="logout"),
+    # Events
+    path("events/", events.event_list_view, name="event-list"),
+    path("events/calendar/", events.event_calendar_view, name="event-calendar"),
+    path("events/new/", events.event_create_view, name="event-create"),
+    path("events/<int:event_id>/", events.event_detail_view, name="event-detail"),
+    path("events/<int:event_id>/edit/", events.event_edit_view, name="event-edit"),
+    path("events/<int:event_id>/prepare/", events.event_prepare_view, name="event-prepare"),
+    path("events/<int:event_id>/cancel/", events.event_cancel_view, name="event-cancel"),
+    path("events/<int:event_id>/media/", events.media_report_add_view, name="event-media"),
+    path("events/<int:event_id>/record/", events.event_record_view, name="event-record"),
+    path("events/<int:event_id>/record/case/", events.event_record_case_view, name="event-record-case"),
+    path("events/<int:event_id>/qr.svg", events.event_qr_svg_view, name="event-qr"),
+    # Cases
+    path("cases/", cases.case_list_view, name="case-list"),
+    path("cases/new/", cases.case_create_view, name="case-create"),
+    path("cases/<int:case_id>/", cases.case_detail_view, name="case-detail"),
+    path("cases/<int:case_id>/<slug:action>/", cases.case_action_view, name="case-action"),
+    # Enterprises
+    path("enterprises/", enterprises.enterprise_list_view, name="enterprise-list"),
+    path("enterprises/new/", enterprises.enterprise_create_view, name="enterprise-create"),
+    path("enterprises/import/", enterprises.enterprise_import_view, name="enterprise-import"),
+    path("enterprises/<int:enterprise_id>/edit/", enterprises.enterprise_edit_view, name="enterprise-edit"),
+    # Topic planning
+    path("planning/", planning.planning_view, name="planning"),
+    path("planning/suggestions/", planning.suggestion_add_view, name="planning-suggestion"),
+    path("planning/items/", planning.plan_item_add_view, name="planning-item"),
+    path("planning/items/<int:item_id>/adjust/", planning.plan_item_adjust_view, name="planning-adjust"),
+    # City oversight (a city union's own host)
+    path("city/", city.city_dashboard_view, name="city-dashboard"),
+    path("city/assessment/", city.city_assessment_view, name="city-assessment"),
+    path("city/assessment/adjustments/", city.city_adjustment_add_view, name="city-adjust"),
+    path("city/assessment/publish/", city.city_publish_view, name="city-publish"),
+    path("city/assessment/reopen/", city.city_reopen_view, name="city-reopen"),
+    path("city/assessment/exports/", city.city_export_request_view, name="city-export"),
+    path("city/assessment/exports/<int:export_id>/", city.city_export_status_view, name="city-export-status"),
+    path(
+        "city/assessment/exports/<int:export_id>/download/",
+        city.city_export_download_view,
+        name="city-export-download",
+    ),
+    path("city/unions/<slug:code>/", city.city_drill_view, name="city-drill"),
+    # Public QR intake (no account)
+    path("q/<str:token>/", intake.intake_view, name="intake"),
+    path("q/<str:token>/thanks/", intake.intake_thanks_view, name="intake-thanks"),
+]

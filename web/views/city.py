@@ -1,0 +1,225 @@
+"""City oversight pages: the year's dashboard, the assessment, and the read-only drill-down into a county.
+
+Everything about the counties comes from the roll-up (shared.rollup) and the assessment (shared.assessment);
+only the drill-down reads a county's own schema, after checking it is a child of this city.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_tenants.utils import schema_context
+
+from shared.assessment.models import Export, ExportFormat, ExportStatus
+from shared.assessment.selectors import adjustment_list, assessment_view, export_list, publication_list
+from shared.assessment.services import adjustment_add, assessment_publish, assessment_reopen, export_request
+from shared.core.exceptions import ApplicationError
+from shared.rollup.selectors import compliance_for_city, rollup_for_city
+from shared.unions.models import Union
+from tenants.cases.selectors import case_list
+from tenants.events.selectors import event_list
+from web.access import member_required
+from web.forms import apply_error
+
+from .common import filter_params, year_param
+
+TOTAL_KEYS = (
+    ("events_held", gettext_lazy("Events held")),
+    ("enterprises_reached", gettext_lazy("Enterprises reached")),
+    ("worker_attendance", gettext_lazy("Worker attendances")),
+    ("cases_solved_on_site", gettext_lazy("Cases solved on site")),
+)
+
+
+def _years(year):
+    this_year = timezone.localdate().year
+    return [y for y in range(year - 2, year + 2) if y <= this_year]
+
+
+@member_required(city=True)
+def city_dashboard_view(request):
+    city = request.tenant
+    year = year_param(request)
+    compliance = compliance_for_city(city=city, year=year)
+    rows = list(rollup_for_city(city=city, year=year))
+    totals = [{"key": key, "label": label, "value": sum(getattr(r, key) for r in rows)} for key, label in TOTAL_KEYS]
+    months = [sum((r.events_held_by_month or [0] * 12)[m] for r in rows) for m in range(12)]
+    computed = [r.computed_at for r in rows if r.computed_at]
+    view = assessment_view(city=city, year=year)
+    return render(
+        request,
+        "web/city/dashboard.html",
+        {
+            "year": year,
+            "years": _years(year),
+            "compliance": compliance,
+            "totals": totals,
+            "months": months,
+            "computed_at": max(computed) if computed else None,
+            "ranking": view["rows"],
+            "published": view["published"],
+        },
+    )
+
+
+class AdjustmentForm(forms.Form):
+    union = forms.ChoiceField(label=gettext_lazy("Union"))
+    points = forms.DecimalField(label=gettext_lazy("Points (±)"), max_digits=6, decimal_places=2)
+    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, unions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["union"].choices = [(u.code, u.name) for u in unions]
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason for reopening"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def _assessment_context(request, year, adjustment_form=None, reopen_form=None):
+    city = request.tenant
+    view = assessment_view(city=city, year=year)
+    children = list(Union.objects.filter(parent=city).order_by("region_code", "code"))
+    return {
+        "year": year,
+        "years": _years(year),
+        "view": view,
+        "adjustments": adjustment_list(city=city, year=year).order_by("-created_at"),
+        "publications": publication_list(city=city, year=year).order_by("-published_at"),
+        "exports": export_list(city=city).filter(year=year)[:10],
+        "formats": ExportFormat.choices,
+        "adjustment_form": adjustment_form or AdjustmentForm(unions=children),
+        "reopen_form": reopen_form or ReopenForm(),
+        "is_admin": request.membership.is_admin,
+    }
+
+
+def _assessment_url(year):
+    return f"{reverse('web:city-assessment')}?year={year}"
+
+
+@member_required(city=True)
+def city_assessment_view(request):
+    return render(request, "web/city/assessment.html", _assessment_context(request, year_param(request)))
+
+
+@member_required(city=True, admin=True)
+def city_adjustment_add_view(request):
+    year = year_param(request)
+    children = list(Union.objects.filter(parent=request.tenant).order_by("region_code", "code"))
+    form = AdjustmentForm(request.POST or None, unions=children)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            adjustment_add(
+                city=request.tenant,
+                year=year,
+                union_code=data["union"],
+                points=data["points"],
+                reason=data["reason"],
+                actor=request.user,
+            )
+        except ApplicationError as error:
+            apply_error(form, error)
+        else:
+            messages.success(request, _("The adjustment and its reason were recorded."))
+            return redirect(_assessment_url(year))
+    return render(
+        request, "web/city/assessment.html", _assessment_context(request, year, adjustment_form=form), status=400
+    )
+
+
+@member_required(city=True, admin=True)
+def city_publish_view(request):
+    year = year_param(request)
+    if request.method == "POST":
+        try:
+            assessment_publish(city=request.tenant, year=year, actor=request.user)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The assessment of %(year)d is published and frozen.") % {"year": year})
+    return redirect(_assessment_url(year))
+
+
+@member_required(city=True, admin=True)
+def city_reopen_view(request):
+    year = year_param(request)
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment_reopen(city=request.tenant, year=year, actor=request.user, reason=form.cleaned_data["reason"])
+        except ApplicationError as error:
+            apply_error(form, error)
+        else:
+            messages.success(request, _("The assessment of %(year)d is open again.") % {"year": year})
+            return redirect(_assessment_url(year))
+    return render(request, "web/city/assessment.html", _assessment_context(request, year, reopen_form=form), status=400)
+
+
+@member_required(city=True)
+def city_export_request_view(request):
+    """Any member of the city may ask for an export file (a read of the published or live scores)."""
+    year = year_param(request)
+    if request.method == "POST":
+        try:
+            export_request(city=request.tenant, year=year, format=request.POST.get("format", ""), actor=request.user)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The export is being prepared; it appears below when ready."))
+    return redirect(_assessment_url(year))
+
+
+def _export_or_404(request, export_id) -> Export:
+    return get_object_or_404(export_list(city=request.tenant), pk=export_id)
+
+
+@member_required(city=True)
+def city_export_status_view(request, export_id):
+    """The export's line, polled by htmx every two seconds while the file is being built."""
+    return render(request, "web/city/_export.html", {"export": _export_or_404(request, export_id)})
+
+
+@member_required(city=True)
+def city_export_download_view(request, export_id):
+    export = _export_or_404(request, export_id)
+    if export.status != ExportStatus.DONE or not export.file:
+        raise Http404(_("The file is not ready."))
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.file.name.rsplit("/", 1)[-1])
+
+
+def _child_or_404(request, code) -> Union:
+    return get_object_or_404(Union.objects.filter(parent=request.tenant), code=code)
+
+
+@member_required(city=True)
+def city_drill_view(request, code):
+    """A county's events and cases, read-only, as the county itself records them."""
+    child = _child_or_404(request, code)
+    year = year_param(request)
+    event_filters = {"date_from": f"{year}-01-01", "date_to": f"{year}-12-31"}
+    event_filters.update(filter_params(request, ("status",)))
+    case_filters = {"date_from": f"{year}-01-01", "date_to": f"{year}-12-31"}
+    case_filters.update(filter_params(request, ("overdue",)))
+    try:
+        with schema_context(child.schema_name):
+            events = list(event_list(filters=event_filters).order_by("-planned_date", "-number")[:100])
+            cases = list(case_list(filters=case_filters).select_related("department")[:100])
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        events, cases = [], []
+    compliance = next(
+        (row for row in compliance_for_city(city=request.tenant, year=year) if row["union"] == child), None
+    )
+    return render(
+        request,
+        "web/city/drill.html",
+        {"child": child, "year": year, "years": _years(year), "events": events, "cases": cases, "progress": compliance},
+    )

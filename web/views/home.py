@@ -1,0 +1,47 @@
+"""The home page: what to do next — upcoming events, overdue cases, this year's quota progress."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.shortcuts import render
+from django.utils import timezone
+
+from shared.rollup.selectors import compliance_for_city, compliance_from_stats, quota_for
+from tenants.cases.selectors import case_list
+from tenants.events.models import EventStatus
+from tenants.events.selectors import event_list
+from tenants.stats.selectors import union_year_stats
+from web.access import member_required
+
+
+@member_required
+def home_view(request):
+    union = request.tenant
+    today = timezone.localdate()
+    year = today.year
+    # The union's own figures come straight from its schema (always current); the city's view of its
+    # counties comes from the roll-up (see the dashboard).
+    stats = union_year_stats(year=year, today=today)
+    quota = quota_for(year=year, level=union.level)
+    progress = compliance_from_stats(union=union, year=year, stats=stats, today=today, quota=quota)
+    upcoming = (
+        event_list(filters={"date_from": (today - datetime.timedelta(days=7)).isoformat()})
+        .filter(status__in=(EventStatus.PLANNED, EventStatus.PREPARED))
+        .order_by("planned_date", "number")[:6]
+    )
+    overdue = case_list(filters={"overdue": True}).select_related("department").order_by("deadline", "id")
+    context = {
+        "year": year,
+        "today": today,
+        "stats": stats,
+        "progress": progress,
+        "upcoming": upcoming,
+        "overdue": overdue[:8],
+        "overdue_count": overdue.count(),
+        "to_record": event_list(filters={"date_to": today.isoformat()})
+        .filter(status__in=(EventStatus.PLANNED, EventStatus.PREPARED))
+        .order_by("planned_date")[:5],
+        "counties": compliance_for_city(city=union, year=year, today=today) if union.is_city else None,
+    }
+    return render(request, "web/home.html", context)

@@ -1,0 +1,94 @@
+"""The public QR intake page: a worker at an event submits a problem or suggestion without an account.
+
+The URL carries a signed token (web.qr), never a bare event id. Submissions are rate-limited per client
+and event, size-checked before the body is parsed, CSRF-protected, and the page shows nothing of other cases.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_http_methods
+
+from shared.core.exceptions import ApplicationError
+from tenants.cases.services import case_raise
+from tenants.events.models import Event, EventStatus
+from web.access import request_union
+from web.forms import IntakeForm, apply_error
+from web.qr import MAX_BODY_BYTES, intake_event_id, take_submission_slot
+
+OPEN_STATUSES = (EventStatus.PLANNED, EventStatus.PREPARED, EventStatus.HELD)
+TITLE_LENGTH = 40
+
+
+def _refuse(request, message, status):
+    return render(request, "web/intake/refused.html", {"message": message}, status=status)
+
+
+def _event_for(request, token):
+    union = request_union(request)
+    if union is None:
+        return None, None
+    event_id = intake_event_id(union=union, token=token)
+    if event_id is None:
+        return union, None
+    return union, Event.objects.filter(pk=event_id, status__in=OPEN_STATUSES).first()
+
+
+def _title(description: str) -> str:
+    first_line = description.strip().splitlines()[0].strip()
+    return first_line if len(first_line) <= TITLE_LENGTH else first_line[: TITLE_LENGTH - 1] + "…"
+
+
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def intake_view(request, token):
+    union, event = _event_for(request, token)
+    if event is None:
+        return _refuse(request, _("This QR code is not valid, or its event is closed."), 404)
+    if request.method == "POST":
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = MAX_BODY_BYTES + 1
+        if length > MAX_BODY_BYTES:
+            return _refuse(request, _("What you sent is too long. Please shorten it and try again."), 413)
+        if not take_submission_slot(request, union=union, event_id=event.pk):
+            return _refuse(
+                request, _("Too many submissions from this device. Please wait ten minutes and try again."), 429
+            )
+        form = IntakeForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    case_raise(
+                        actor=None,
+                        kind=data["kind"],
+                        title=_title(data["description"]),
+                        description=data["description"].strip(),
+                        event=event,
+                        source="qr",
+                        submitter_name=data["submitter_name"].strip(),
+                        submitter_phone=data["submitter_phone"].strip(),
+                        raised_on=timezone.localdate(),
+                    )
+            except ApplicationError as error:
+                apply_error(form, error)
+            else:
+                return redirect("web:intake-thanks", token=token)
+        status = 400
+    else:
+        form = IntakeForm()
+        status = 200
+    return render(request, "web/intake/form.html", {"form": form, "event": event, "union": union}, status=status)
+
+
+def intake_thanks_view(request, token):
+    union, event = _event_for(request, token)
+    if event is None:
+        return _refuse(request, _("This QR code is not valid, or its event is closed."), 404)
+    return render(request, "web/intake/thanks.html", {"event": event, "union": union, "token": token})
