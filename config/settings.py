@@ -39,6 +39,7 @@ SHARED_APPS = [
     "shared.accounts",
     "shared.catalogues",
     "shared.rollup",  # city oversight: per-union yearly roll-up, quota rules, notices
+    "shared.assessment",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",

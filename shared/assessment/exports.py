@@ -1,0 +1,256 @@
+"""Files of a year's assessment: .xlsx (summary + one sheet per union with its breakdown and the events
+behind it), .csv (summary, UTF-8 with BOM so that Excel reads the Chinese) and a PDF 通报.
+
+These are one-off documents built by a Celery task, so reading each union's held events from its own
+schema (schema_context) is fine here; request paths never do that.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db.models import Count
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
+
+from shared.unions.models import Union
+
+from .selectors import assessment_view
+
+PDF_FONT = "STSong-Light"  # reportlab's built-in CID font for Simplified Chinese: nothing to download
+
+
+def held_events(*, union: Union, year: int) -> list[dict]:
+    """The events `union` held in `year`, read from its schema."""
+    from tenants.events.models import Event, EventStatus
+
+    with schema_context(union.schema_name):
+        events = (
+            Event.objects.filter(status=EventStatus.HELD, held_date__year=year)
+            .select_related("topic")
+            .annotate(linked_enterprises=Count("enterprises", distinct=True), case_count=Count("cases", distinct=True))
+            .order_by("held_date", "number")
+        )
+        return [
+            {
+                "number": event.number,
+                "title": event.title,
+                "topic": event.topic.name if event.topic else "",
+                "held_date": event.held_date,
+                "venue": event.venue_name or event.get_venue_kind_display(),
+                "enterprises": event.linked_enterprises + event.unregistered_enterprise_count,
+                "workers": event.worker_attendance,
+                "cases": event.case_count,
+            }
+            for event in events
+        ]
+
+
+def _title(view: dict, city: Union) -> str:
+    return _("%(city)s %(year)d annual assessment of the Worker-Affairs Express programme") % {
+        "city": city.name,
+        "year": view["year"],
+    }
+
+
+def _status_line(view: dict) -> str:
+    if view["published"]:
+        return _("Published at %(when)s.") % {
+            "when": timezone.localtime(datetime.datetime.fromisoformat(view["published_at"])).strftime("%Y-%m-%d %H:%M")
+        }
+    return _("Preliminary result (not published).")
+
+
+def _summary_header(view: dict) -> list[str]:
+    items = [item for item in view["scheme"] if item["kind"] != "veto"]
+    return [_("Rank"), _("Union"), _("Total")] + [item["label"] for item in items] + [_("Adjustments"), _("Veto")]
+
+
+def _summary_rows(view: dict) -> list[list]:
+    keys = [item["key"] for item in view["scheme"] if item["kind"] != "veto"]
+    labels = {item["key"]: item["label"] for item in view["scheme"]}
+    rows = []
+    for row in view["rows"]:
+        points = {line["key"]: line["points"] for line in row["breakdown"]}
+        veto = "；".join(labels.get(key, key) for key in row["vetoes"])
+        rows.append(
+            [
+                row["rank"],
+                row["union_name"],
+                row["total"],
+                *[points.get(k, 0) for k in keys],
+                row["adjustment_total"],
+                veto,
+            ]
+        )
+    return rows
+
+
+def _sheet_title(name: str, used: set[str]) -> str:
+    title = re.sub(r"[\[\]\*\?/\\:]", "", name)[:31] or "union"
+    candidate, n = title, 2
+    while candidate in used:
+        suffix = f"({n})"
+        candidate, n = title[: 31 - len(suffix)] + suffix, n + 1
+    used.add(candidate)
+    return candidate
+
+
+def build_xlsx(*, city: Union, view: dict) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = _("Summary")
+    summary.append([_title(view, city)])
+    summary.append([_status_line(view)])
+    summary.append(_summary_header(view))
+    for cell in summary[3]:
+        cell.font = Font(bold=True)
+    for row in _summary_rows(view):
+        summary.append(row)
+
+    used = {summary.title}
+    unions = {union.id: union for union in Union.objects.filter(id__in=[row["union_id"] for row in view["rows"]])}
+    for row in view["rows"]:
+        sheet = workbook.create_sheet(_sheet_title(row["union_name"], used))
+        sheet.append([row["union_name"], _("Rank"), row["rank"], _("Total"), row["total"]])
+        sheet.append([])
+        sheet.append([_("Item"), _("Kind"), _("Metric"), _("Value"), _("Points"), _("Max points"), _("Veto")])
+        for line in row["breakdown"]:
+            sheet.append(
+                [
+                    line["label"],
+                    line["kind"],
+                    line["metric"],
+                    line["value"],
+                    line["points"],
+                    line["max_points"],
+                    _("Yes") if line.get("vetoed") else "",
+                ]
+            )
+        sheet.append([])
+        sheet.append([_("Adjustments"), _("Points"), _("Reason"), _("By"), _("At")])
+        for adjustment in row["adjustments"]:
+            sheet.append(
+                [
+                    "",
+                    adjustment["points"],
+                    adjustment["reason"],
+                    adjustment["created_by"],
+                    adjustment["created_at"][:16].replace("T", " "),
+                ]
+            )
+        sheet.append([])
+        sheet.append([_("Events held")])
+        sheet.append(
+            [_("No."), _("Theme"), _("Topic"), _("Held on"), _("Venue"), _("Enterprises"), _("Workers"), _("Cases")]
+        )
+        for event in held_events(union=unions[row["union_id"]], year=view["year"]):
+            sheet.append(
+                [
+                    event["number"],
+                    event["title"],
+                    event["topic"],
+                    event["held_date"],
+                    event["venue"],
+                    event["enterprises"],
+                    event["workers"],
+                    event["cases"],
+                ]
+            )
+            sheet.cell(row=sheet.max_row, column=4).number_format = "yyyy-mm-dd"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def build_csv(*, city: Union, view: dict) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(_summary_header(view))
+    writer.writerows(_summary_rows(view))
+    return out.getvalue().encode("utf-8-sig")
+
+
+def build_pdf(*, city: Union, view: dict) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    if PDF_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
+    title_style = ParagraphStyle("title", fontName=PDF_FONT, fontSize=16, leading=22, alignment=1)
+    body_style = ParagraphStyle("body", fontName=PDF_FONT, fontSize=10.5, leading=16)
+    cell_style = ParagraphStyle("cell", fontName=PDF_FONT, fontSize=8, leading=10)
+
+    out = io.BytesIO()
+    document = SimpleDocTemplate(
+        out,
+        pagesize=landscape(A4),
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        title=_title(view, city),
+    )
+    header = _summary_header(view)
+    table_data = [[Paragraph(str(text), cell_style) for text in header]]
+    table_data += [[Paragraph(str(value), cell_style) for value in row] for row in _summary_rows(view)]
+    table = Table(table_data, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    vetoed = [row["union_name"] for row in view["rows"] if row["veto"]]
+    story = [
+        Paragraph(_title(view, city), title_style),
+        Spacer(1, 6 * mm),
+        Paragraph(_status_line(view), body_style),
+        Paragraph(
+            _(
+                "%(count)d unions were assessed; ranks follow the total score, ties broken by the on-site resolution rate and then by events held."
+            )
+            % {"count": len(view["rows"])},
+            body_style,
+        ),
+        Spacer(1, 4 * mm),
+        table,
+    ]
+    if vetoed:
+        story += [
+            Spacer(1, 4 * mm),
+            Paragraph(
+                _("Not eligible for commendation (veto items): %(unions)s.") % {"unions": "、".join(vetoed)}, body_style
+            ),
+        ]
+    document.build(story)
+    return out.getvalue()
+
+
+BUILDERS = {"xlsx": build_xlsx, "csv": build_csv, "pdf": build_pdf}
+
+
+def build_export(*, city: Union, year: int, format: str) -> tuple[str, ContentFile]:
+    """(file name, content) of the city's `year` in `format`, always in the site's language (Chinese)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        view = assessment_view(city=city, year=year)
+        content = BUILDERS[format](city=city, view=view)
+    stamp = timezone.localtime().strftime("%Y%m%d%H%M%S")
+    return f"assessment-{city.code}-{year}-{stamp}.{format}", ContentFile(content)

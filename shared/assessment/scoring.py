@@ -1,0 +1,373 @@
+"""The arithmetic of the annual assessment (年度考核), free of the database.
+
+A scheme is a list of items (plain dicts, stored as JSON)::
+
+    {"key": "quota", "label": "完成年度活动指标", "metric": "quota_completion", "kind": "normal",
+     "weight": 30, "tiers": [{"at_least": 0.5, "fraction": 0.5}, {"at_least": 1, "fraction": 1}], "cap": None}
+
+- ``metric`` names a figure of METRICS, computed from a union's roll-up row and its quota.
+- ``kind`` ``normal`` items make the base score; ``bonus`` items add to it; ``veto`` items (不予评先) score
+  nothing and flag the union when their condition holds (``op`` one of lt/lte/gt/gte, ``threshold``).
+- A normal or bonus item scores either by ``tiers`` (the highest tier whose ``at_least`` the value reaches
+  gives ``fraction`` × ``weight``) or by ``per_unit`` points for each unit of the metric.
+- An item never gives more than ``weight`` nor more than ``cap`` when one is set.
+
+Points are Decimals rounded to 0.01, so totals add up exactly and ties are real ties.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
+
+from django.utils.translation import gettext_lazy as _
+
+from tenants.stats.selectors import STAT_KEYS
+
+KINDS = ("normal", "bonus", "veto")
+VETO_OPS = {
+    "lt": lambda value, threshold: value < threshold,
+    "lte": lambda value, threshold: value <= threshold,
+    "gt": lambda value, threshold: value > threshold,
+    "gte": lambda value, threshold: value >= threshold,
+}
+DERIVED_METRICS = (
+    "quota",  # the union's quota of held events for the year
+    "quota_completion",  # events_held / quota (1 when the quota is 0)
+    "events_over_quota",  # max(0, events_held - quota)
+    "on_site_rate",  # cases_solved_on_site / cases_raised (0 when none raised)
+    "referred_on_time_rate",  # cases_resolved_on_time / cases_referred (1 when none referred but some raised, else 0)
+)
+METRICS = tuple(STAT_KEYS) + DERIVED_METRICS
+MAX_ITEMS = 40
+KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+CENT = Decimal("0.01")
+
+
+def _tiers(*pairs) -> list[dict]:
+    return [{"at_least": at_least, "fraction": fraction} for at_least, fraction in pairs]
+
+
+# A sensible starting point: 100 points of normal items, a capped bonus and two veto items.
+DEFAULT_ITEMS: list[dict] = [
+    {
+        "key": "quota",
+        "label": "完成年度活动指标",
+        "metric": "quota_completion",
+        "kind": "normal",
+        "weight": 30,
+        "tiers": _tiers((0.25, 0.25), (0.5, 0.5), (0.75, 0.75), (1, 1)),
+        "cap": None,
+    },
+    {
+        "key": "on_site",
+        "label": "问题现场解决率",
+        "metric": "on_site_rate",
+        "kind": "normal",
+        "weight": 20,
+        "tiers": _tiers((0.2, 0.25), (0.4, 0.5), (0.6, 0.75), (0.8, 1)),
+        "cap": None,
+    },
+    {
+        "key": "referred_on_time",
+        "label": "交办问题按期办结率",
+        "metric": "referred_on_time_rate",
+        "kind": "normal",
+        "weight": 20,
+        "tiers": _tiers((0.6, 0.5), (0.8, 0.75), (0.95, 1)),
+        "cap": None,
+    },
+    {
+        "key": "reach_enterprises",
+        "label": "覆盖企业数",
+        "metric": "enterprises_reached",
+        "kind": "normal",
+        "weight": 5,
+        "tiers": _tiers((10, 0.5), (30, 1)),
+        "cap": None,
+    },
+    {
+        "key": "reach_workers",
+        "label": "参与职工人次",
+        "metric": "worker_attendance",
+        "kind": "normal",
+        "weight": 5,
+        "tiers": _tiers((200, 0.5), (500, 1)),
+        "cap": None,
+    },
+    {
+        "key": "departments",
+        "label": "联动职能部门数",
+        "metric": "departments_engaged",
+        "kind": "normal",
+        "weight": 10,
+        "tiers": _tiers((2, 0.4), (4, 0.7), (6, 1)),
+        "cap": None,
+    },
+    {
+        "key": "publicity",
+        "label": "宣传报道",
+        "metric": "media_reports",
+        "kind": "normal",
+        "weight": 10,
+        "per_unit": 2,
+        "cap": 10,
+    },
+    {
+        "key": "over_quota",
+        "label": "超额完成活动加分",
+        "metric": "events_over_quota",
+        "kind": "bonus",
+        "weight": 3,
+        "per_unit": 1,
+        "cap": 3,
+    },
+    {
+        "key": "veto_quota",
+        "label": "未完成年度活动指标（不予评先）",
+        "metric": "quota_completion",
+        "kind": "veto",
+        "op": "lt",
+        "threshold": 1,
+    },
+    {
+        "key": "veto_overdue",
+        "label": "交办问题逾期未办结（不予评先）",
+        "metric": "cases_overdue",
+        "kind": "veto",
+        "op": "gte",
+        "threshold": 1,
+    },
+]
+
+
+def default_items() -> list[dict]:
+    return [
+        dict(item, tiers=[dict(t) for t in item["tiers"]]) if "tiers" in item else dict(item) for item in DEFAULT_ITEMS
+    ]
+
+
+# --- validation ----------------------------------------------------------------------------------
+
+
+def _number(value) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def _plain(number: Decimal):
+    """A JSON-friendly number: int when whole, else float."""
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def validate_items(items) -> tuple[list[dict], dict[str, list[str]]]:
+    """Check a scheme's items; return (normalised items, field errors keyed like ``items[2].tiers``)."""
+    errors: dict[str, list] = {}
+
+    def error(field: str, message) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if not isinstance(items, list) or not items:
+        error("items", _("A scheme needs a list of at least one item."))
+        return [], errors
+    if len(items) > MAX_ITEMS:
+        error("items", _("A scheme has at most %(max)d items.") % {"max": MAX_ITEMS})
+        return [], errors
+
+    clean: list[dict] = []
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        where = f"items[{index}]"
+        if not isinstance(item, dict):
+            error(where, _("Each item is an object."))
+            continue
+        key = item.get("key")
+        if not isinstance(key, str) or not KEY_RE.match(key):
+            error(f"{where}.key", _("A key is lower-case letters, digits and underscores, starting with a letter."))
+        elif key in seen:
+            error(f"{where}.key", _("Keys must be unique within a scheme."))
+        else:
+            seen.add(key)
+        label = item.get("label")
+        if not isinstance(label, str) or not label.strip() or len(label) > 100:
+            error(f"{where}.label", _("A label of 1 to 100 characters is required."))
+        metric = item.get("metric")
+        if metric not in METRICS:
+            error(f"{where}.metric", _("Unknown metric. Known metrics: %(metrics)s.") % {"metrics": ", ".join(METRICS)})
+        kind = item.get("kind", "normal")
+        if kind not in KINDS:
+            error(f"{where}.kind", _("The kind is one of normal, bonus, veto."))
+            continue
+        out = {"key": key, "label": label.strip() if isinstance(label, str) else label, "metric": metric, "kind": kind}
+
+        if kind == "veto":
+            op = item.get("op")
+            if op not in VETO_OPS:
+                error(f"{where}.op", _("The condition is one of lt, lte, gt, gte."))
+            threshold = _number(item.get("threshold"))
+            if threshold is None:
+                error(f"{where}.threshold", _("A veto item needs a numeric threshold."))
+            else:
+                out.update(op=op, threshold=_plain(threshold))
+            clean.append(out)
+            continue
+
+        weight = _number(item.get("weight"))
+        if weight is None or weight < 0:
+            error(f"{where}.weight", _("The weight is a number of points, zero or more."))
+        else:
+            out["weight"] = _plain(weight)
+        cap = item.get("cap")
+        if cap is not None:
+            cap_number = _number(cap)
+            if cap_number is None or cap_number < 0:
+                error(f"{where}.cap", _("The cap is a number of points, zero or more, or null."))
+            else:
+                out["cap"] = _plain(cap_number)
+        else:
+            out["cap"] = None
+
+        tiers, per_unit = item.get("tiers"), item.get("per_unit")
+        if (tiers is None or tiers == []) == (per_unit is None):
+            error(f"{where}.tiers", _("Give either tiers or points per unit (per_unit), not both."))
+            continue
+        if per_unit is not None:
+            per_unit_number = _number(per_unit)
+            if per_unit_number is None or per_unit_number < 0:
+                error(f"{where}.per_unit", _("Points per unit are a number, zero or more."))
+            else:
+                out["per_unit"] = _plain(per_unit_number)
+            clean.append(out)
+            continue
+        if not isinstance(tiers, list):
+            error(f"{where}.tiers", _("Tiers are a list of {at_least, fraction}."))
+            continue
+        clean_tiers, previous = [], None
+        for tier in tiers:
+            at_least = _number(tier.get("at_least")) if isinstance(tier, dict) else None
+            fraction = _number(tier.get("fraction")) if isinstance(tier, dict) else None
+            if at_least is None or fraction is None:
+                error(f"{where}.tiers", _("Each tier has a numeric at_least and fraction."))
+                break
+            if not (0 <= fraction <= 1):
+                error(f"{where}.tiers", _("A tier's fraction lies between 0 and 1."))
+                break
+            if previous is not None and (at_least <= previous[0] or fraction < previous[1]):
+                error(f"{where}.tiers", _("Tiers must ascend: each threshold and fraction above the one before."))
+                break
+            previous = (at_least, fraction)
+            clean_tiers.append({"at_least": _plain(at_least), "fraction": _plain(fraction)})
+        out["tiers"] = clean_tiers
+        clean.append(out)
+    return clean, errors
+
+
+# --- scoring -------------------------------------------------------------------------------------
+
+
+def metric_values(*, stats: dict, quota: int) -> dict:
+    """Every metric of METRICS for one union: raw STAT_KEYS plus the derived rates (as Fractions)."""
+    values = {key: int(stats.get(key) or 0) for key in STAT_KEYS}
+    held, raised = values["events_held"], values["cases_raised"]
+    referred = values["cases_referred"]
+    values["quota"] = quota
+    values["quota_completion"] = Fraction(held, quota) if quota else Fraction(1)
+    values["events_over_quota"] = max(0, held - quota)
+    values["on_site_rate"] = Fraction(values["cases_solved_on_site"], raised) if raised else Fraction(0)
+    if referred:
+        values["referred_on_time_rate"] = Fraction(values["cases_resolved_on_time"], referred)
+    else:
+        values["referred_on_time_rate"] = Fraction(1 if raised else 0)
+    return values
+
+
+def _as_fraction(number) -> Fraction:
+    return Fraction(Decimal(str(number)))
+
+
+def _cents(value: Fraction | Decimal) -> Decimal:
+    if isinstance(value, Fraction):
+        value = Decimal(value.numerator) / Decimal(value.denominator)
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _display(value) -> int | float:
+    if isinstance(value, Fraction):
+        return round(float(value), 4)
+    return value
+
+
+def score_items(*, items: Sequence[dict], stats: dict, quota: int) -> dict:
+    """Score one union. Returns ``{"breakdown": [...], "base", "bonus", "score" (Decimals), "vetoes": [keys]}``."""
+    values = metric_values(stats=stats, quota=quota)
+    breakdown, base, bonus, vetoes = [], Decimal(0), Decimal(0), []
+    for item in items:
+        value = values[item["metric"]]
+        line = {
+            "key": item["key"],
+            "label": item["label"],
+            "kind": item["kind"],
+            "metric": item["metric"],
+            "value": _display(value),
+        }
+        if item["kind"] == "veto":
+            fired = VETO_OPS[item["op"]](Fraction(value), _as_fraction(item["threshold"]))
+            line.update(points=0.0, max_points=0.0, vetoed=fired)
+            if fired:
+                vetoes.append(item["key"])
+            breakdown.append(line)
+            continue
+        weight = _as_fraction(item["weight"])
+        limit = weight if item.get("cap") is None else min(weight, _as_fraction(item["cap"]))
+        if "per_unit" in item:
+            raw = Fraction(value) * _as_fraction(item["per_unit"])
+        else:
+            reached = [
+                _as_fraction(t["fraction"]) for t in item["tiers"] if Fraction(value) >= _as_fraction(t["at_least"])
+            ]
+            raw = weight * (max(reached) if reached else Fraction(0))
+        points = _cents(min(raw, limit))
+        line.update(points=float(points), max_points=float(_cents(limit)))
+        breakdown.append(line)
+        if item["kind"] == "bonus":
+            bonus += points
+        else:
+            base += points
+    return {"breakdown": breakdown, "base": base, "bonus": bonus, "score": base + bonus, "vetoes": vetoes}
+
+
+# --- ranking -------------------------------------------------------------------------------------
+
+
+def competition_ranks(keys: Sequence) -> list[int]:
+    """Standard competition ranking ("1224"): a larger key ranks better; equal keys share a rank and the
+    next rank skips as many places as units tied. Rank of a key = 1 + number of strictly larger keys."""
+    ordered = sorted(keys, reverse=True)
+    first: dict = {}
+    for position, key in enumerate(ordered, start=1):
+        first.setdefault(key, position)
+    return [first[key] for key in keys]
+
+
+def ranking_key(row: dict) -> tuple:
+    """Total (incl. adjustments), then on-site resolution rate, then events held. Exact values, so that
+    only true ties share a rank."""
+    stats = row["stats"]
+    raised = int(stats.get("cases_raised") or 0)
+    rate = Fraction(int(stats.get("cases_solved_on_site") or 0), raised) if raised else Fraction(0)
+    return (Decimal(str(row["total"])), rate, int(stats.get("events_held") or 0))
+
+
+def rank_rows(rows: Iterable[dict]) -> list[dict]:
+    """Set ``rank`` on each row and return them best first (ties in the given order)."""
+    rows = list(rows)
+    for row, rank in zip(rows, competition_ranks([ranking_key(row) for row in rows]), strict=True):
+        row["rank"] = rank
+    return sorted(rows, key=lambda row: row["rank"])

@@ -1,0 +1,188 @@
+"""Writes of the annual assessment. A published year refuses scheme edits and adjustments until it is
+reopened with a reason; every write keeps who made it and when."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shared.core.exceptions import ApplicationError
+from shared.unions.models import Union
+
+from .models import Adjustment, AssessmentScheme, Export, ExportFormat, ExportStatus, Publication, PublishedScore
+from .scoring import validate_items
+from .selectors import assessment_live_rows, publication_live, scheme_items_for
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+MAX_ADJUSTMENT = Decimal("100")
+REASON_MAX_LENGTH = 1000
+
+
+def _invalid(field: str, message) -> ApplicationError:
+    return ApplicationError(_("Some fields are not valid."), fields={field: [message]})
+
+
+def clean_year(year) -> int:
+    try:
+        value = int(year)
+    except (TypeError, ValueError):
+        raise _invalid("year", _("A year such as 2024 is required.")) from None
+    if not MIN_YEAR <= value <= MAX_YEAR:
+        raise _invalid("year", _("The year lies between %(min)d and %(max)d.") % {"min": MIN_YEAR, "max": MAX_YEAR})
+    return value
+
+
+def _clean_reason(reason) -> str:
+    reason = (reason or "").strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise _invalid("reason", _("A reason is required."))
+    if len(reason) > REASON_MAX_LENGTH:
+        raise _invalid("reason", _("A reason has at most %(max)d characters.") % {"max": REASON_MAX_LENGTH})
+    return reason
+
+
+def _refuse_if_published(*, city: Union, year: int) -> None:
+    if publication_live(city=city, year=year) is not None:
+        raise ApplicationError(
+            _("The assessment of %(year)d is published and frozen; reopen it (with a reason) before changing it.")
+            % {"year": year},
+            code="published",
+            fields={"year": [_("Published years cannot be changed.")]},
+        )
+
+
+def scheme_save(*, city: Union, year: int, items, actor) -> AssessmentScheme:
+    """Replace the city's scheme for `year` (validated: known metrics, non-negative weights, ascending tiers)."""
+    year = clean_year(year)
+    clean, errors = validate_items(items)
+    if errors:
+        raise ApplicationError(_("Some fields are not valid."), fields=errors)
+    with transaction.atomic():
+        Union.objects.select_for_update().filter(pk=city.pk).first()  # serialise with publish/reopen
+        _refuse_if_published(city=city, year=year)
+        scheme, _created = AssessmentScheme.objects.update_or_create(
+            city=city, year=year, defaults={"items": clean, "updated_by": actor}
+        )
+    return scheme
+
+
+def adjustment_add(*, city: Union, year: int, union_code: str, points, reason, actor) -> Adjustment:
+    """Add ± points to one of the city's child unions for `year`, with a reason (audited, append-only)."""
+    year = clean_year(year)
+    union = Union.objects.filter(parent=city, code=union_code).first() if isinstance(union_code, str) else None
+    if union is None:
+        raise _invalid("union", _("Not a union of this city."))
+    try:
+        value = Decimal(str(points)) if points is not None and not isinstance(points, bool) else None
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite() or value == 0 or abs(value) > MAX_ADJUSTMENT:
+        raise _invalid("points", _("Points are a non-zero number between -100 and 100."))
+    if value != value.quantize(Decimal("0.01")):
+        raise _invalid("points", _("Points have at most two decimals."))
+    reason = _clean_reason(reason)
+    with transaction.atomic():
+        Union.objects.select_for_update().filter(pk=city.pk).first()
+        _refuse_if_published(city=city, year=year)
+        return Adjustment.objects.create(
+            city=city, union=union, year=year, points=value, reason=reason, created_by=actor
+        )
+
+
+def assessment_publish(*, city: Union, year: int, actor) -> Publication:
+    """Freeze the city's `year`: the scheme, each union's figures, breakdown, adjustments and rank are
+    copied into the publication; later changes of data, roll-up or scheme leave it untouched."""
+    year = clean_year(year)
+    try:
+        with transaction.atomic():
+            Union.objects.select_for_update().filter(pk=city.pk).first()
+            if publication_live(city=city, year=year) is not None:
+                raise ApplicationError(
+                    _("The assessment of %(year)d is already published.") % {"year": year},
+                    code="published",
+                    fields={"year": [_("Already published.")]},
+                )
+            items = scheme_items_for(city=city, year=year)
+            rows = assessment_live_rows(city=city, year=year, items=items)
+            publication = Publication.objects.create(
+                city=city, year=year, published_by=actor, snapshot={"scheme": items, "rows": rows}
+            )
+            PublishedScore.objects.bulk_create(
+                PublishedScore(
+                    publication=publication,
+                    union_id=row["union_id"],
+                    rank=row["rank"],
+                    total=Decimal(str(row["total"])),
+                    row=row,
+                )
+                for row in rows
+            )
+    except IntegrityError:  # published at the same moment by someone else
+        raise ApplicationError(
+            _("The assessment of %(year)d is already published.") % {"year": year}, code="published"
+        ) from None
+    return publication
+
+
+def assessment_reopen(*, city: Union, year: int, actor, reason) -> Publication:
+    """Lift the freeze of a published year; the publication stays on record with who, when and why."""
+    year = clean_year(year)
+    reason = _clean_reason(reason)
+    with transaction.atomic():
+        Union.objects.select_for_update().filter(pk=city.pk).first()
+        publication = publication_live(city=city, year=year)
+        if publication is None:
+            raise ApplicationError(
+                _("The assessment of %(year)d is not published.") % {"year": year},
+                code="not_published",
+                fields={"year": [_("Not published.")]},
+            )
+        publication.reopened_at = timezone.now()
+        publication.reopened_by = actor
+        publication.reopen_reason = reason
+        publication.save(update_fields=["reopened_at", "reopened_by", "reopen_reason"])
+    return publication
+
+
+def export_request(*, city: Union, year: int, format: str, actor) -> Export:
+    """Record an export and have it built by a Celery task once this transaction commits."""
+    year = clean_year(year)
+    if format not in ExportFormat.values:
+        raise _invalid("format", _("The format is one of xlsx, csv, pdf."))
+    export = Export.objects.create(city=city, year=year, format=format, created_by=actor)
+    from .tasks import assessment_export_task
+
+    transaction.on_commit(lambda: assessment_export_task.delay(export.id))
+    return export
+
+
+def export_run(*, export_id: int) -> Export | None:
+    """Build the file of an export. Idempotent: a finished export is left as it is; a message delivered
+    twice builds the file once."""
+    from .exports import build_export
+
+    with transaction.atomic():
+        export = Export.objects.select_for_update().filter(pk=export_id).select_related("city").first()
+        if export is None or export.status in (ExportStatus.DONE, ExportStatus.RUNNING):
+            return export
+        export.status = ExportStatus.RUNNING
+        export.save(update_fields=["status"])
+    try:
+        name, content = build_export(city=export.city, year=export.year, format=export.format)
+    except Exception as error:  # recorded for the user; the task itself does not retry a broken build
+        export.status = ExportStatus.FAILED
+        export.error = f"{type(error).__name__}: {error}"[:2000]
+        export.finished_at = timezone.now()
+        export.save(update_fields=["status", "error", "finished_at"])
+        return export
+    if export.file:
+        export.file.delete(save=False)
+    export.file.save(name, content, save=False)
+    export.status = ExportStatus.DONE
+    export.error = ""
+    export.finished_at = timezone.now()
+    export.save(update_fields=["file", "status", "error", "finished_at"])
+    return export
