@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django_tenants.utils import schema_context
 
 from shared.unions.models import Union
@@ -24,6 +25,15 @@ from shared.unions.models import Union
 from .selectors import assessment_view
 
 PDF_FONT = "STSong-Light"  # reportlab's built-in CID font for Simplified Chinese: nothing to download
+
+
+def _kind_label(kind: str) -> str:
+    labels = {
+        "normal": pgettext("assessment item kind", "Normal"),
+        "bonus": pgettext("assessment item kind", "Bonus"),
+        "veto": pgettext("assessment item kind", "Veto"),
+    }
+    return labels.get(kind, kind)
 
 
 def held_events(*, union: Union, year: int) -> list[dict]:
@@ -69,7 +79,11 @@ def _status_line(view: dict) -> str:
 
 def _summary_header(view: dict) -> list[str]:
     items = [item for item in view["scheme"] if item["kind"] != "veto"]
-    return [_("Rank"), _("Union"), _("Total")] + [item["label"] for item in items] + [_("Adjustments"), _("Veto")]
+    return (
+        [pgettext("assessment", "Rank"), pgettext("assessment", "Union"), pgettext("assessment", "Total")]
+        + [item["label"] for item in items]
+        + [pgettext("assessment", "Adjustments"), pgettext("assessment", "Veto")]
+    )
 
 
 def _summary_rows(view: dict) -> list[list]:
@@ -108,7 +122,7 @@ def build_xlsx(*, city: Union, view: dict) -> bytes:
 
     workbook = Workbook()
     summary = workbook.active
-    summary.title = _("Summary")
+    summary.title = pgettext("assessment", "Summary")
     summary.append([_title(view, city)])
     summary.append([_status_line(view)])
     summary.append(_summary_header(view))
@@ -121,23 +135,49 @@ def build_xlsx(*, city: Union, view: dict) -> bytes:
     unions = {union.id: union for union in Union.objects.filter(id__in=[row["union_id"] for row in view["rows"]])}
     for row in view["rows"]:
         sheet = workbook.create_sheet(_sheet_title(row["union_name"], used))
-        sheet.append([row["union_name"], _("Rank"), row["rank"], _("Total"), row["total"]])
+        sheet.append(
+            [
+                row["union_name"],
+                pgettext("assessment", "Rank"),
+                row["rank"],
+                pgettext("assessment", "Total"),
+                row["total"],
+            ]
+        )
         sheet.append([])
-        sheet.append([_("Item"), _("Kind"), _("Metric"), _("Value"), _("Points"), _("Max points"), _("Veto")])
+        sheet.append(
+            [
+                pgettext("assessment", "Item"),
+                pgettext("assessment", "Kind"),
+                pgettext("assessment", "Metric"),
+                pgettext("assessment", "Value"),
+                pgettext("assessment", "Points"),
+                pgettext("assessment", "Max points"),
+                pgettext("assessment", "Veto"),
+            ]
+        )
         for line in row["breakdown"]:
             sheet.append(
                 [
                     line["label"],
-                    line["kind"],
+                    _kind_label(line["kind"]),
                     line["metric"],
                     line["value"],
                     line["points"],
                     line["max_points"],
-                    _("Yes") if line.get("vetoed") else "",
+                    pgettext("assessment", "Yes") if line.get("vetoed") else "",
                 ]
             )
         sheet.append([])
-        sheet.append([_("Adjustments"), _("Points"), _("Reason"), _("By"), _("At")])
+        sheet.append(
+            [
+                pgettext("assessment", "Adjustments"),
+                pgettext("assessment", "Points ±"),
+                pgettext("assessment", "Reason"),
+                pgettext("assessment", "By"),
+                pgettext("assessment", "At"),
+            ]
+        )
         for adjustment in row["adjustments"]:
             sheet.append(
                 [
@@ -149,9 +189,18 @@ def build_xlsx(*, city: Union, view: dict) -> bytes:
                 ]
             )
         sheet.append([])
-        sheet.append([_("Events held")])
+        sheet.append([pgettext("assessment", "Events held")])
         sheet.append(
-            [_("No."), _("Theme"), _("Topic"), _("Held on"), _("Venue"), _("Enterprises"), _("Workers"), _("Cases")]
+            [
+                pgettext("assessment", "No."),
+                pgettext("assessment", "Theme"),
+                pgettext("assessment", "Topic"),
+                pgettext("assessment", "Held on"),
+                pgettext("assessment", "Venue"),
+                pgettext("assessment", "Enterprises"),
+                pgettext("assessment", "Workers"),
+                pgettext("assessment", "Cases"),
+            ]
         )
         for event in held_events(union=unions[row["union_id"]], year=view["year"]):
             sheet.append(
