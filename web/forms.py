@@ -143,9 +143,31 @@ class OnSiteCaseForm(forms.Form):
         queryset=department_list(), required=False, label=_("Department"), empty_label=_("— choose —")
     )
     deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput)
+    applicants = forms.CharField(
+        label=_("Dispute: applicants (one per line)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    respondent_name = forms.CharField(label=_("Dispute: respondent"), max_length=200, required=False)
+    claimed_amount = forms.DecimalField(
+        label=_("Dispute: amount claimed (yuan)"), required=False, min_value=0, max_digits=12, decimal_places=2
+    )
+
+    def dispute(self) -> dict | None:
+        data = self.cleaned_data
+        if data.get("kind") != CaseKind.DISPUTE:
+            return None
+        return {
+            "applicants": data.get("applicants", ""),
+            "respondent_name": data.get("respondent_name", ""),
+            "claimed_amount": data.get("claimed_amount") or 0,
+        }
 
     def clean(self):
         data = super().clean()
+        if data.get("kind") == CaseKind.DISPUTE:
+            if not (data.get("applicants") or "").strip():
+                self.add_error("applicants", _("A labour dispute names at least one applicant."))
+            if not (data.get("respondent_name") or "").strip():
+                self.add_error("respondent_name", _("Name the enterprise the dispute is with."))
         step = data.get("next_step")
         if step == "solve" and not (data.get("outcome") or "").strip():
             self.add_error("outcome", _("Say what was answered or solved on site."))

@@ -26,16 +26,12 @@ from tenants.events.models import EventStatus
 from tenants.events.selectors import event_list
 from web.access import member_required
 from web.forms import CASE_ACTION_FORMS, CaseFilterForm, CaseForm, apply_error
+from web.views.events import DISPUTE_FIELDS
 
 from .common import filter_params, paginate, querystring_without_page
 
 FILTERS = ("status", "kind", "topic", "department", "overdue", "event", "date_from", "date_to")
 
-DISPUTE_FIELDS = {
-    "dispute.applicants": "applicants",
-    "dispute.respondent": "respondent_name",
-    "dispute.claimed_amount": "claimed_amount",
-}
 
 # action name -> the service call, given the case, the actor and the action form's cleaned data
 ACTIONS = {

@@ -45,6 +45,11 @@ from web.qr import intake_token, qr_svg
 from .common import filter_params, is_htmx, paginate, querystring_without_page
 
 QR_STATUSES = (EventStatus.PLANNED, EventStatus.PREPARED, EventStatus.HELD)
+DISPUTE_FIELDS = {
+    "dispute.applicants": "applicants",
+    "dispute.respondent": "respondent_name",
+    "dispute.claimed_amount": "claimed_amount",
+}
 
 
 def _event_or_404(event_id) -> Event:
@@ -305,6 +310,7 @@ def event_record_case_view(request, event_id):
                     submitter_name=data["submitter_name"],
                     submitter_phone=data["submitter_phone"],
                     raised_on=event.held_date or timezone.localdate(),
+                    dispute=form.dispute(),
                 )
                 if data["next_step"] == "solve":
                     case = case_solve_on_site(case=case, actor=request.user, outcome=data["outcome"])
@@ -313,7 +319,7 @@ def event_record_case_view(request, event_id):
                         case=case, actor=request.user, department=data["department"], deadline=data["deadline"]
                     )
         except ApplicationError as error:
-            apply_error(form, error)
+            apply_error(form, error, field_map=DISPUTE_FIELDS)
         else:
             saved = case
             form = OnSiteCaseForm()

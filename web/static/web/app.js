@@ -53,6 +53,26 @@
     });
   }
 
+  // Show the dispute's parties and amount only for a labour dispute.
+  function setupKind(root) {
+    root.querySelectorAll("[data-kind]").forEach(function (group) {
+      var form = group.closest("form");
+      function sync() {
+        var checked = group.querySelector("input:checked");
+        var kind = checked ? checked.value : "";
+        form.querySelectorAll("[data-show-for-kind]").forEach(function (box) {
+          var show = box.dataset.showForKind === kind || box.classList.contains("has-error");
+          box.style.display = show ? "" : "none";
+        });
+      }
+      if (!group.dataset.ready) {
+        group.dataset.ready = "1";
+        group.addEventListener("change", sync);
+      }
+      sync();
+    });
+  }
+
   // Poll an export's status until its file is ready (used by the assessment page without htmx too).
   function setupPolling(root) {
     root.querySelectorAll("[data-poll-url]").forEach(function (box) {
@@ -73,6 +93,7 @@
     setupSteppers(root);
     setupFilters(root);
     setupNextStep(root);
+    setupKind(root);
     setupPolling(root);
   }
 
