@@ -15,6 +15,7 @@ from .models import Union, UnionLevel
 from .services import union_create
 
 DEMO_PASSWORD = "demo12345"
+DEMO_HISTORY_SEED = 2017
 DEMO_CITY = ("quzhou", "衢州市总工会", "330800")
 DEMO_COUNTIES = [
     ("kecheng", "柯城区总工会", "330802"),
@@ -54,4 +55,8 @@ def demo_provision() -> list[Union]:
     unions = [_demo_union(city_code, city_name, city_region, UnionLevel.CITY, None)]
     for code, name, region in DEMO_COUNTIES:
         unions.append(_demo_union(code, name, region, UnionLevel.COUNTY, city_code))
+    from tenants.events.demo import demo_history_load  # events, cases, enterprises since 2017-02
+
+    for union in unions:
+        demo_history_load(union=union, seed=DEMO_HISTORY_SEED)
     return unions
