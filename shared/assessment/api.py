@@ -87,14 +87,7 @@ class RankingsView(_CityView):
 
     @extend_schema(parameters=[YEAR_PARAMETER], responses=OpenApiTypes.OBJECT)
     def get(self, request):
-        year = _year(request)
-        return Response(
-            {
-                "year": year,
-                "published": selectors.publication_live(city=request.tenant, year=year) is not None,
-                "results": selectors.rankings_for_city(city=request.tenant, year=year),
-            }
-        )
+        return Response(selectors.rankings_view(city=request.tenant, year=_year(request)))
 
 
 class AdjustmentListView(_CityView):

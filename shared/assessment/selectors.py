@@ -168,10 +168,17 @@ RANKING_FIELDS = (
 )
 
 
+def rankings_view(*, city: Union, year: int) -> dict:
+    """``{"year", "published", "results"}``: the ranking and whether it is the published (frozen) one."""
+    view = assessment_view(city=city, year=year)
+    results = [{field: row[field] for field in RANKING_FIELDS} for row in view["rows"]]
+    return {"year": year, "published": view["published"], "results": results}
+
+
 def rankings_for_city(*, city: Union, year: int) -> list[dict]:
     """The ranking of the city's child unions (standard competition ranking; ties broken by on-site
     resolution rate, then events held), without the per-item breakdown."""
-    return [{field: row[field] for field in RANKING_FIELDS} for row in assessment_scores(city=city, year=year)]
+    return rankings_view(city=city, year=year)["results"]
 
 
 def published_score_for_union(*, union: Union, year: int) -> tuple[PublishedScore, int] | None:

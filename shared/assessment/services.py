@@ -3,6 +3,7 @@ reopened with a reason; every write keeps who made it and when."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
@@ -19,6 +20,8 @@ from .selectors import assessment_live_rows, publication_live, scheme_items_for
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_ADJUSTMENT = Decimal("100")
 REASON_MAX_LENGTH = 1000
+# An export still "running" this long after it was requested was lost with its worker: build it again.
+STALE_EXPORT_AFTER = datetime.timedelta(minutes=15)
 
 
 def _invalid(field: str, message) -> ApplicationError:
@@ -161,13 +164,15 @@ def export_request(*, city: Union, year: int, format: str, actor) -> Export:
 
 def export_run(*, export_id: int) -> Export | None:
     """Build the file of an export. Idempotent: a finished export is left as it is; a message delivered
-    twice builds the file once."""
+    twice builds the file once; an export left "running" by a lost worker is built again after a while."""
     from .exports import build_export
 
     with transaction.atomic():
         export = Export.objects.select_for_update().filter(pk=export_id).select_related("city").first()
-        if export is None or export.status in (ExportStatus.DONE, ExportStatus.RUNNING):
+        if export is None or export.status == ExportStatus.DONE:
             return export
+        if export.status == ExportStatus.RUNNING and export.created_at > timezone.now() - STALE_EXPORT_AFTER:
+            return export  # being built by another delivery of the same message
         export.status = ExportStatus.RUNNING
         export.save(update_fields=["status"])
     try:

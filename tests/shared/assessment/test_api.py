@@ -311,3 +311,35 @@ def test_year_is_required_and_checked(api):
         assert viewer.get(url).json()["error"]["fields"] == {"year": ["A year such as 2024 is required."]}
         assert viewer.get(url, {"year": "abc"}).status_code == 400
         assert viewer.get(url, {"year": 1900}).status_code == 400
+
+
+def test_rankings_cost_the_same_queries_whatever_the_number_of_unions(api, world, four_counties):
+    """Served from the roll-up table: no per-schema loop, no query per union."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for union in four_counties:
+        roll_up(union, **GOOD)
+    roll_up(world.union("ocounty"), **GOOD)
+    api("tcity-admin", "tcity").post(
+        ADJUSTMENTS_URL, {"year": YEAR, "union": "tcounty3", "points": 1, "reason": "x"}, format="json"
+    )
+    counts = {}
+    for username, code, expected in (("tcity-viewer", "tcity", 4), ("ocity-viewer", "ocity", 1)):
+        client = api(username, code)
+        client.get(RANKINGS_URL, {"year": YEAR})  # warm the token and content-type caches
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(RANKINGS_URL, {"year": YEAR})
+        assert len(response.json()["results"]) == expected
+        counts[code] = len(queries)
+        assert not any("SET search_path" in q["sql"] and "tcounty" in q["sql"] for q in queries.captured_queries)
+    assert counts["tcity"] == counts["ocity"]
+    print(f"rankings: {counts['tcity']} queries for 4 unions, {counts['ocity']} for 1")
+
+
+def test_errors_speak_chinese_by_default(api, world):
+    response = api("tcity-admin", "tcity").post(
+        ADJUSTMENTS_URL, {"year": YEAR, "union": "tcounty1", "points": 1}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"reason": ["请填写理由。"]}

@@ -246,3 +246,15 @@ def test_exports_belong_to_the_citys_members_only(api, assessed, eager_celery, d
     assert api("tcounty1-admin", "tcounty1").get(download).status_code == 403
     assert api("stranger", "tcity").get(download).status_code == 403
     assert api(None, "tcity").get(download).status_code in (401, 403)
+
+
+def test_a_running_export_is_left_alone_unless_its_worker_was_lost(api, assessed, eager_celery):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    export = Export.objects.create(city=assessed.union("tcity"), year=YEAR, format="csv", status="running")
+    assert assessment_export_task(export.id) == "running"  # another delivery is building it
+    Export.objects.filter(pk=export.pk).update(created_at=timezone.now() - dt.timedelta(hours=1))
+    assert assessment_export_task(export.id) == "done"
+    assert Export.objects.get(pk=export.pk).file.name.endswith(".csv")
