@@ -48,3 +48,20 @@ def private_queue(monkeypatch):
         client.delete(name)
     finally:
         connection.release()
+
+
+def take_messages(queue: str) -> list[tuple[str, list]]:
+    """Pop every message Celery sent to `queue` on the real broker: (task name, args) each."""
+    import base64
+    import json
+
+    connection, client = broker_client()
+    taken = []
+    try:
+        while (raw := client.rpop(queue)) is not None:
+            envelope = json.loads(raw)
+            args, _kwargs, _embed = json.loads(base64.b64decode(envelope["body"]))
+            taken.append((envelope["headers"]["task"], args))
+    finally:
+        connection.release()
+    return taken
