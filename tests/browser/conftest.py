@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")  # overridable to check the skip banner
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

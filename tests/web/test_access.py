@@ -110,3 +110,13 @@ def test_static_assets_are_served_by_the_app(page):
         assert response.status_code == 200, path
         body = b"".join(response.streaming_content) if response.streaming else response.content
         assert len(body) > 500
+
+
+def test_navigation_marks_the_current_page_and_differs_by_level(page):
+    county = page("tcounty1-staff", "tcounty1")
+    calendar = county.get("/events/calendar/").content.decode()
+    assert 'href="/events/calendar/" class="active"' in calendar
+    assert 'href="/events/" class="active"' not in calendar
+    assert 'href="/events/" class="active"' in county.get("/events/new/").content.decode()
+    assert "/city/" not in county.get("/").content.decode()
+    assert 'href="/city/"' in page("tcity-staff", "tcity").get("/").content.decode()

@@ -40,7 +40,8 @@ def nav_items(context):
         else:
             prefix = name.rsplit("-", 1)[0] if name.endswith("-list") else name
             active = current == name or (name.endswith("-list") and current.startswith(prefix + "-"))
-            active = active and current != "web:event-calendar"
+            if name == "web:event-list" and current == "web:event-calendar":
+                active = False
         result.append({"url": url, "label": label, "active": active})
     return result
 
