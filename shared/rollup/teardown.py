@@ -17,6 +17,9 @@ def union_discard(*, union: Union) -> None:
     for child in Union.objects.filter(parent=union):
         union_discard(union=child)
     with transaction.atomic():
+        with connection.cursor() as cursor:
+            # Run the deferred foreign-key checks now: DROP SCHEMA cannot follow pending trigger events.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         with schema_context(union.schema_name):
             Union.objects.filter(pk=union.pk).delete()
         if schema_exists(union.schema_name):

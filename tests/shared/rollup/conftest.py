@@ -6,12 +6,15 @@ import uuid
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 
 from config.celery import app as celery_app
 from shared.rollup.tasks import debounce_key, rollup_refresh_union_task
 from tests.conftest import WORLD
 
 YEARS = range(2015, 2031)
+# The test database's name, known before pytest-django switches the connection over to it.
+TEST_DATABASE_NAME = connection.creation._get_test_db_name()
 
 
 @pytest.fixture
@@ -65,3 +68,17 @@ def take_messages(queue: str) -> list[tuple[str, list]]:
     finally:
         connection.release()
     return taken
+
+
+@pytest.fixture(scope="session")
+def committed_db(django_db_setup, django_db_blocker):
+    """The test database, for a test that commits outside the per-test transaction (and cleans up itself).
+
+    pytest-django sets the test database up only when some test of the run asks for `db`; when this one
+    runs alone, set it up here, so nothing is ever written to the development database."""
+    from django.test.utils import setup_databases
+
+    if connection.settings_dict["NAME"] != TEST_DATABASE_NAME:
+        with django_db_blocker.unblock():
+            setup_databases(verbosity=0, interactive=False, keepdb=True, aliases={"default"})
+    assert connection.settings_dict["NAME"] == TEST_DATABASE_NAME
