@@ -58,6 +58,9 @@ def test_one_email_and_one_notice_per_condition_however_often_it_runs(world, on_
     subjects = sorted(mail.subject for mail in mailoutbox)
     assert subjects == sorted([pace.title, overdue[0].title, overdue[0].title])
     assert "测试一区总工会" in pace.title and "转办事项" in overdue[0].title
+    # Written in the site's language (zh-hans): no request says otherwise at night.
+    assert "进度落后" in pace.title and "应开展 4 期中的 2 期" in pace.body and "目前已开展 1 期" in pace.body
+    assert overdue[0].title.startswith("问题逾期")
 
 
 def test_the_next_quarter_is_a_new_condition(world, on_pace_and_overdue, mailoutbox):
