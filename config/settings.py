@@ -181,6 +181,7 @@ SPECTACULAR_SETTINGS = {
         "EventStatusEnum": "tenants.events.models.EventStatus.choices",
         "CaseStatusEnum": "tenants.cases.models.CaseStatus.choices",
         "CaseSourceEnum": "tenants.cases.models.CaseSource.choices",
+        "CaseKindEnum": "tenants.cases.models.CaseKind.choices",
         "SuggestionSourceEnum": "tenants.planning.models.SuggestionSource.choices",
         "HarmonyLevelEnum": "tenants.enterprises.models.HarmonyLevel.choices",
     },

@@ -7,7 +7,11 @@ from rest_framework import serializers
 from shared.catalogues.models import Department, Topic
 from tenants.enterprises.models import Enterprise
 from tenants.events.models import Event
-from tenants.events.serializers import DepartmentRefSerializer, EnterpriseRefSerializer, TopicRefSerializer
+from tenants.events.serializers import (
+    EventDepartmentRefSerializer,
+    EventEnterpriseRefSerializer,
+    EventTopicRefSerializer,
+)
 
 from .models import Case, CaseKind, CaseSource, CaseTransition, DisputeDetail
 from .selectors import case_allowed_actions
@@ -34,19 +38,19 @@ def mask_phone(phone: str) -> str:
     return "*" * (len(digits) - 4) + digits[-4:]
 
 
-class EventRefSerializer(serializers.ModelSerializer):
+class CaseEventRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Event
         fields = ["id", "number", "title"]
 
 
-class ActorSerializer(serializers.Serializer):
+class CaseActorSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="display_name")
 
 
 class CaseTransitionSerializer(serializers.ModelSerializer):
-    actor = ActorSerializer(read_only=True, allow_null=True)
+    actor = CaseActorSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = CaseTransition
@@ -56,7 +60,7 @@ class CaseTransitionSerializer(serializers.ModelSerializer):
 
 class DisputeSerializer(serializers.ModelSerializer):
     applicants = serializers.SerializerMethodField()
-    respondent = EnterpriseRefSerializer(read_only=True, allow_null=True)
+    respondent = EventEnterpriseRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = DisputeDetail
@@ -70,10 +74,10 @@ class DisputeSerializer(serializers.ModelSerializer):
 class CaseSerializer(serializers.ModelSerializer):
     """A case with its history; contact data masked unless context["show_contact"]."""
 
-    event = EventRefSerializer(read_only=True, allow_null=True)
-    topic = TopicRefSerializer(read_only=True, allow_null=True)
-    department = DepartmentRefSerializer(read_only=True, allow_null=True)
-    enterprise = EnterpriseRefSerializer(read_only=True, allow_null=True)
+    event = CaseEventRefSerializer(read_only=True, allow_null=True)
+    topic = EventTopicRefSerializer(read_only=True, allow_null=True)
+    department = EventDepartmentRefSerializer(read_only=True, allow_null=True)
+    enterprise = EventEnterpriseRefSerializer(read_only=True, allow_null=True)
     dispute = serializers.SerializerMethodField()
     is_overdue = serializers.BooleanField(read_only=True)
     submitter_name = serializers.SerializerMethodField()

@@ -10,25 +10,25 @@ from tenants.enterprises.models import Enterprise
 from .models import Event, MediaReport, VenueKind
 
 
-class TopicRefSerializer(serializers.ModelSerializer):
+class EventTopicRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Topic
         fields = ["id", "name"]
 
 
-class DepartmentRefSerializer(serializers.ModelSerializer):
+class EventDepartmentRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Department
         fields = ["id", "name"]
 
 
-class UnionRefSerializer(serializers.ModelSerializer):
+class EventUnionRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Union
         fields = ["id", "code", "name"]
 
 
-class EnterpriseRefSerializer(serializers.ModelSerializer):
+class EventEnterpriseRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Enterprise
         fields = ["id", "name", "credit_code"]
@@ -44,8 +44,8 @@ class EventSerializer(serializers.ModelSerializer):
     """An event as lists show it (counts come from annotations of the selector)."""
 
     label = serializers.SerializerMethodField(help_text="第N期")
-    topic = TopicRefSerializer(read_only=True)
-    departments = DepartmentRefSerializer(many=True, read_only=True)
+    topic = EventTopicRefSerializer(read_only=True)
+    departments = EventDepartmentRefSerializer(many=True, read_only=True)
     preparation = serializers.SerializerMethodField()
     case_count = serializers.IntegerField(read_only=True)
     enterprise_count = serializers.IntegerField(read_only=True, help_text="Linked plus unregistered enterprises")
@@ -85,8 +85,8 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class EventDetailSerializer(EventSerializer):
-    enterprises = EnterpriseRefSerializer(many=True, read_only=True)
-    invited_unions = UnionRefSerializer(many=True, read_only=True)
+    enterprises = EventEnterpriseRefSerializer(many=True, read_only=True)
+    invited_unions = EventUnionRefSerializer(many=True, read_only=True)
     media_reports = MediaReportSerializer(many=True, read_only=True)
 
     class Meta(EventSerializer.Meta):
