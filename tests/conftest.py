@@ -126,6 +126,18 @@ def in_union(world):
     return enter
 
 
+@pytest.fixture
+def celery_eager():
+    """Tasks run in the calling process. Celery reads its configuration once, so the app's own conf is
+    switched (changing Django's CELERY_* settings at run time would leave tasks going to the broker)."""
+    from config.celery import app
+
+    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield app
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
 @pytest.fixture(autouse=True)
 def _public_schema_after_each_test():
     yield

@@ -16,12 +16,7 @@ def four_counties(world):
 
 
 @pytest.fixture
-def eager_celery(settings, tmp_path):
+def eager_celery(settings, tmp_path, celery_eager):
     """Tasks run in the calling process (as Celery's eager mode does) and files go to a temporary MEDIA_ROOT."""
-    from config.celery import app
-
     settings.MEDIA_ROOT = str(tmp_path)
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield tmp_path
-    app.conf.task_always_eager = previous
+    return tmp_path

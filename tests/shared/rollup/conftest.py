@@ -18,10 +18,9 @@ TEST_DATABASE_NAME = connection.creation._get_test_db_name()
 
 
 @pytest.fixture
-def eager(settings):
+def eager(celery_eager):
     """Tasks run in the calling process, at enqueue time (after commit)."""
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    settings.CELERY_TASK_EAGER_PROPAGATES = True
+    return celery_eager
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,11 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             raise CommandError("Demo data is never loaded in production.")
         unions = demo_provision()
+        # The history is bulk-inserted, which fires no roll-up signals: compute the city's figures now.
+        from shared.rollup.services import rollup_refresh
+
+        for union in unions:
+            rollup_refresh(union=union)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(unions)} unions."))
         for union in unions:
             self.stdout.write(f"  {union.name:<10} {union.code:<10} logins {union.code}-admin / {union.code}-staff")
