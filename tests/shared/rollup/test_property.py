@@ -117,12 +117,12 @@ def test_rollup_equals_direct_computation_and_heals_after_a_lost_message(
                     continue  # lost: nothing runs, and the pending keys hold back refreshes for a while
                 for name, args in messages:  # what the worker does with them
                     assert name == rollup_refresh_union_task.name
-                    rollup_refresh_union_task.apply(args=args).get()
+                    rollup_refresh_union_task.apply(args=args).get(timeout=30)
                 if lost < 0 or number < lost:
                     assert_rollup_is_the_truth(world, in_union)
             if 0 <= lost < len(bursts):  # a refresh heals whatever the lost message left behind
                 if heal_with == "nightly":
-                    rollup_refresh_all_task.apply().get()
+                    rollup_refresh_all_task.apply().get(timeout=30)
                 else:
                     call_command("refresh_rollup", "--union", "tcounty1", stdout=StringIO())
             assert_rollup_is_the_truth(world, in_union)

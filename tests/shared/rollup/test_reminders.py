@@ -88,7 +88,7 @@ def test_the_scheduled_task_sends_them(world, eager, mailoutbox, in_union):
     with in_union("tcounty2"):
         event = held_event(held_date=datetime.date(2025, 2, 2))
         referred_case(event, deadline=datetime.date(2025, 3, 1))
-    result = reminders_send_task.delay().get()
+    result = reminders_send_task.delay().get(timeout=30)
     assert result["overdue"] == 2  # tcounty2's admin and staff (not its viewer)
     assert Notice.objects.filter(kind="overdue", union=world.union("tcounty2")).count() == 2
 
