@@ -8,6 +8,7 @@ started at most once: every later caller finds them running and just gets their 
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import time
@@ -90,14 +91,23 @@ def redis_url() -> str:
     return f"redis+socket://{REDIS_SOCKET}"
 
 
+def _stop_pidfile(pidfile: Path, sig: int) -> None:
+    try:
+        pid = int(pidfile.read_text().splitlines()[0].strip())
+        os.kill(pid, sig)
+    except (FileNotFoundError, IndexError, ValueError, ProcessLookupError):
+        return
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+
+
 def stop_all() -> None:
     """Stop both embedded servers (their data stays)."""
-    if REDIS_PIDFILE.exists():
-        try:
-            os.kill(int(REDIS_PIDFILE.read_text().strip()), 15)
-        except (ProcessLookupError, ValueError):
-            pass
-    if (PG_DIR / "postmaster.pid").exists():
-        import pgserver
-
-        pgserver.get_server(PG_DIR, cleanup_mode="stop").cleanup()
+    _stop_pidfile(REDIS_PIDFILE, signal.SIGTERM)
+    # SIGINT asks PostgreSQL for a fast shutdown; the first line of postmaster.pid is its pid.
+    _stop_pidfile(PG_DIR / "postmaster.pid", signal.SIGINT)
