@@ -91,6 +91,9 @@ def _ensure_world() -> World:
 @pytest.fixture(scope="session")
 def _session_world(django_db_setup, django_db_blocker) -> World:
     with django_db_blocker.unblock():
+        # The world is committed: make sure it never lands anywhere but a test database.
+        name = connection.settings_dict["NAME"]
+        assert name.startswith("test_"), f"refusing to build the test world in database {name!r}"
         world = _ensure_world()
         connection.set_schema_to_public()
     return world
