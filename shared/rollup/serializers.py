@@ -3,8 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from tenants.cases.masking import mask_name, mask_phone
 from tenants.cases.models import Case
-from tenants.cases.serializers import mask_name, mask_phone
 from tenants.events.models import Event
 
 from .models import Notice

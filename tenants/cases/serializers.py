@@ -13,29 +13,9 @@ from tenants.events.serializers import (
     EventTopicRefSerializer,
 )
 
+from .masking import mask_name, mask_phone
 from .models import Case, CaseKind, CaseSource, CaseTransition, DisputeDetail
 from .selectors import case_allowed_actions
-
-
-def mask_name(name: str) -> str:
-    """张三 -> 张*, 欧阳娜娜 -> 欧***; empty stays empty."""
-    name = (name or "").strip()
-    if not name:
-        return ""
-    return name[0] + "*" * max(len(name) - 1, 1)
-
-
-def mask_phone(phone: str) -> str:
-    """13812341234 -> 138****1234; other numbers keep at most their last four characters."""
-    phone = (phone or "").strip()
-    if not phone:
-        return ""
-    digits = phone.replace(" ", "").replace("-", "")
-    if len(digits) == 11 and digits.isdigit():
-        return f"{digits[:3]}****{digits[-4:]}"
-    if len(digits) <= 4:
-        return "*" * len(digits)
-    return "*" * (len(digits) - 4) + digits[-4:]
 
 
 class CaseEventRefSerializer(serializers.ModelSerializer):

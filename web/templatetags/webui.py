@@ -6,6 +6,8 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from tenants.cases import masking
+
 register = template.Library()
 
 PACE_COLOURS = {"done": "#2e7d32", "on_track": "#1565c0", "at_risk": "#ef8f00", "missed": "#c62828"}
@@ -124,15 +126,9 @@ def get_item(mapping, key):
 @register.filter
 def mask_phone(value):
     """13812345678 -> 138****5678 (lists never show a submitter's number whole)."""
-    value = str(value or "")
-    if len(value) <= 4:
-        return "*" * len(value)
-    return value[:3] + "*" * max(len(value) - 7, 1) + value[-4:]
+    return masking.mask_phone(str(value or ""))
 
 
 @register.filter
 def mask_name(value):
-    value = str(value or "")
-    if not value:
-        return ""
-    return value[0] + "*" * max(len(value) - 1, 1)
+    return masking.mask_name(str(value or ""))
