@@ -2,11 +2,13 @@
 
 from django.urls import include, path
 
-from shared.accounts.api import MeView, TokenView
+from shared.accounts.api import MemberDetailView, MemberListView, MeView, TokenView
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("me/", MeView.as_view(), name="me"),
+    path("members/", MemberListView.as_view(), name="member-list"),
+    path("members/<int:member_id>/", MemberDetailView.as_view(), name="member-detail"),
     path("enterprises/", include("tenants.enterprises.urls")),
     path("planning/", include("tenants.planning.urls")),
     path("catalogues/", include("shared.catalogues.urls")),

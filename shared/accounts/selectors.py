@@ -8,3 +8,7 @@ def membership_for(*, user, union: Union | None) -> Membership | None:
     if union is None or user is None or not user.is_authenticated:
         return None
     return Membership.objects.filter(user=user, union=union).select_related("union").first()
+
+
+def member_list(*, union: Union):
+    return Membership.objects.filter(union=union).select_related("user").order_by("user__username")

@@ -28,3 +28,19 @@ class MeSerializer(serializers.Serializer):
     user = UserBriefSerializer()
     union = UnionBriefSerializer()
     role = serializers.CharField()
+
+
+class MemberSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    username = serializers.CharField(source="user.username", label=_("username"))
+    full_name = serializers.CharField(source="user.full_name", label=_("full name"), required=False, allow_blank=True)
+    email = serializers.EmailField(source="user.email", required=False, allow_blank=True)
+    role = serializers.CharField(label=_("role"))
+    password = serializers.CharField(
+        label=_("password"), write_only=True, required=False, allow_blank=True, style={"input_type": "password"}
+    )
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class MemberRoleSerializer(serializers.Serializer):
+    role = serializers.CharField(label=_("role"))
