@@ -48,17 +48,15 @@ class ComplianceView(APIView):
 
 
 class ChildUnionListView(GenericAPIView):
-    """Base of the read-only drill-down into one child union: the list is read inside that union's schema,
-    after checking that it is a child of the city whose host was called (anything else is a 404)."""
+    """Base of the read-only drill-down into one child union: the list (each subclass's queryset_in_schema) is
+    read inside that union's schema, after checking that it is a child of the city whose host was called
+    (anything else is a 404)."""
 
     permission_classes = [IsCityUnionMember]
     filter_backends: list = []  # filtering goes through the selector
 
     def child(self, code: str) -> Union:
         return get_object_or_404(Union.objects.filter(parent=self.request.tenant), code=code)
-
-    def queryset_in_schema(self):
-        raise NotImplementedError
 
     def get(self, request, code):
         union = self.child(code)
