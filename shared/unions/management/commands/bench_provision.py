@@ -10,10 +10,10 @@ import statistics
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import connection
 from django.test import override_settings
 
-from shared.unions.models import Domain, Union
+from shared.rollup.teardown import union_discard
+from shared.unions.models import Union
 from shared.unions.services import union_create
 
 
@@ -35,15 +35,6 @@ class Command(BaseCommand):
             )
         return time.perf_counter() - started
 
-    def _drop(self, code: str) -> None:
-        # Plain SQL: Django's delete collector would look for tenant tables (which point at unions)
-        # in the public schema, where they do not exist.
-        union = Union.objects.get(code=code)
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP SCHEMA IF EXISTS "{union.schema_name}" CASCADE')
-            cursor.execute(f"DELETE FROM {Domain._meta.db_table} WHERE tenant_id = %s", [union.pk])
-            cursor.execute(f"DELETE FROM {Union._meta.db_table} WHERE id = %s", [union.pk])
-
     def handle(self, *args, **options):
         runs = options["runs"]
         timings: dict[str, list[float]] = {"clone": [], "migrate": []}
@@ -55,8 +46,8 @@ class Command(BaseCommand):
                     code = f"bench_{way}_{run}"
                     timings[way].append(self._provision(code, clone=way == "clone"))
         finally:
-            for code in Union.objects.filter(code__startswith="bench_").values_list("code", flat=True):
-                self._drop(code)
+            for union in Union.objects.filter(code__startswith="bench_"):
+                union_discard(union=union)
         clone, migrate = statistics.median(timings["clone"]), statistics.median(timings["migrate"])
         self.stdout.write(f"Provisioning one union, median of {runs} runs each:")
         self.stdout.write(
