@@ -6,6 +6,7 @@ from django.db import connection, transaction
 from django_tenants.utils import schema_context, schema_exists
 
 from shared.unions.models import Union
+from shared.unions.services import schema_ddl_lock
 
 
 def union_discard(*, union: Union) -> None:
@@ -17,6 +18,7 @@ def union_discard(*, union: Union) -> None:
     for child in Union.objects.filter(parent=union):
         union_discard(union=child)
     with transaction.atomic():
+        schema_ddl_lock()
         with connection.cursor() as cursor:
             # Run the deferred foreign-key checks now: DROP SCHEMA cannot follow pending trigger events.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")

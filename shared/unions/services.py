@@ -67,6 +67,20 @@ def _validate_union(*, code: str, name: str, level: str, parent_code: str | None
     return parent
 
 
+# Any fixed 64-bit number: the key of the advisory lock that serialises schema creation and removal.
+SCHEMA_DDL_LOCK_KEY = 0x6A71_C0DE
+
+
+def schema_ddl_lock() -> None:
+    """Hold, until the transaction ends, the lock that schema creation and removal share.
+
+    Cloning adds foreign keys to public tables and dropping a schema removes them; both lock those public
+    tables, and two of them running at once can deadlock. Taking this lock first makes them queue instead.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SCHEMA_DDL_LOCK_KEY])
+
+
 def union_create(
     *, code: str, name: str, level: str, region_code: str, domain: str, parent_code: str | None = None
 ) -> Union:
@@ -80,6 +94,7 @@ def union_create(
         code=code, name=name, level=level, parent_code=parent_code, region_code=region_code, domain=domain
     )
     with transaction.atomic():
+        schema_ddl_lock()
         union = Union(
             schema_name=code, code=code, name=name.strip(), level=level, parent=parent, region_code=region_code
         )

@@ -224,3 +224,43 @@ def test_create_union_command_reports_bad_input(world):
             "cmdbad.localhost",
         )
     assert registry_counts() == before
+
+
+def test_provisioning_waits_for_another_schema_change(world):
+    """Schema creation and removal queue on one advisory lock instead of deadlocking on public tables."""
+    import psycopg2
+    from django.db import OperationalError
+
+    from shared.unions.services import SCHEMA_DDL_LOCK_KEY
+
+    other = psycopg2.connect(**connection.get_connection_params())
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [SCHEMA_DDL_LOCK_KEY])
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '300ms'")
+        before = registry_counts()
+        with pytest.raises(OperationalError, match="lock timeout"):
+            union_create(
+                code="queued",
+                name="排队县总工会",
+                level="county",
+                parent_code="tcity",
+                region_code="339910",
+                domain="queued.localhost",
+            )
+        assert registry_counts() == before
+
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [SCHEMA_DDL_LOCK_KEY])
+        union = union_create(
+            code="queued",
+            name="排队县总工会",
+            level="county",
+            parent_code="tcity",
+            region_code="339910",
+            domain="queued.localhost",
+        )
+        assert schema_exists(union.schema_name)
+    finally:
+        other.close()
