@@ -27,12 +27,28 @@ def _event_years(event: Event) -> set[int]:
     return {d.year for d in (event.planned_date, event.held_date) if d}
 
 
+def _queued_in_this_block() -> set[tuple[str, int]]:
+    """(schema, year) pairs whose refresh the current atomic block already queued. Read from Django's own
+    list of on-commit callbacks (which drops those of a savepoint that rolls back), so nothing of ours can
+    go stale."""
+    savepoints = set(connection.savepoint_ids)
+    return {
+        (func.keywords["schema_name"], func.keywords["year"])
+        for callback_savepoints, func, _robust in connection.run_on_commit
+        if callback_savepoints == savepoints and isinstance(func, partial) and func.func is rollup_schedule_refresh
+    }
+
+
 def _schedule(years) -> None:
+    """Queue one refresh per year after commit. A service saves a case, its transitions and its dispute in
+    one atomic block; each save lands here, but the (schema, year) is queued once."""
     schema_name = connection.schema_name
     if schema_name == get_public_schema_name():
         return
+    queued = _queued_in_this_block() if connection.in_atomic_block else set()
     for year in {y for y in years if y}:
-        transaction.on_commit(partial(rollup_schedule_refresh, schema_name=schema_name, year=year), robust=True)
+        if (schema_name, year) not in queued:
+            transaction.on_commit(partial(rollup_schedule_refresh, schema_name=schema_name, year=year), robust=True)
 
 
 @receiver(pre_save, sender=Event, dispatch_uid="rollup_event_pre_save")

@@ -16,12 +16,13 @@ from shared.rollup.models import UnionYearStats
 from shared.rollup.services import rollup_refresh, rollup_refresh_all
 from shared.rollup.tasks import DEBOUNCE_KEY_TTL, debounce_key, rollup_refresh_all_task, rollup_schedule_refresh
 from shared.unions.models import Union
+from tenants.cases.services import case_refer
 from tenants.enterprises.services import enterprise_create
 from tenants.events.services import event_update
 from tenants.stats.selectors import STAT_KEYS, union_year_stats
 
 from .conftest import broker_client
-from .helpers import cancelled_event, case_at, held_event, planned_event, referred_case, solved_case
+from .helpers import cancelled_event, case_at, department, held_event, planned_event, referred_case, solved_case
 
 Y = 2024
 
@@ -201,3 +202,12 @@ def test_command_refuses_an_unknown_union_or_a_silly_year(world):
 def test_refresh_all_counts_the_rows_it_wrote(world):
     written = rollup_refresh_all(year=Y)
     assert written == Union.objects.count() == UnionYearStats.objects.filter(year=Y).count()
+
+
+def test_one_service_call_queues_one_refresh_per_year(world, in_union, django_capture_on_commit_callbacks):
+    """Referring a case saves the case and a transition in one atomic block: one callback, not two."""
+    with in_union("tcounty1"):
+        case = case_at(held_event(held_date=datetime.date(2025, 3, 3)), raised_on=datetime.date(2025, 3, 3))
+        with django_capture_on_commit_callbacks() as callbacks:
+            case_refer(case=case, actor=None, department=department(), deadline=datetime.date(2025, 4, 1))
+    assert len(callbacks) == 1
