@@ -24,7 +24,7 @@ from .serializers import (
     PublicationSerializer,
     ReopenInputSerializer,
     SchemeInputSerializer,
-    YearInputSerializer,
+    YearSerializer,
 )
 
 YEAR_PARAMETER = OpenApiParameter("year", int, required=True, description="The assessment year, e.g. 2024")
@@ -126,9 +126,9 @@ class PublicationListView(_CityView):
 
 
 class PublishView(_CityView):
-    @extend_schema(request=YearInputSerializer, responses={201: PublicationSerializer})
+    @extend_schema(request=YearSerializer, responses={201: PublicationSerializer})
     def post(self, request):
-        data = YearInputSerializer(data=request.data)
+        data = YearSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         publication = services.assessment_publish(
             city=request.tenant, year=data.validated_data["year"], actor=request.user

@@ -1,6 +1,8 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from shared.core.serializers import YearSerializer
+
 from .models import Adjustment, Export, Publication
 
 
@@ -9,15 +11,11 @@ class SchemeInputSerializer(serializers.Serializer):
     items = serializers.JSONField()
 
 
-class YearInputSerializer(serializers.Serializer):
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
-
-
-class ReopenInputSerializer(YearInputSerializer):
+class ReopenInputSerializer(YearSerializer):
     reason = serializers.CharField(allow_blank=True, required=False, default="")
 
 
-class AdjustmentInputSerializer(YearInputSerializer):
+class AdjustmentInputSerializer(YearSerializer):
     union = serializers.CharField()
     points = serializers.DecimalField(max_digits=8, decimal_places=2)
     reason = serializers.CharField(allow_blank=True, required=False, default="")
@@ -58,7 +56,7 @@ class PublicationSerializer(serializers.ModelSerializer):
         return publication.reopened_by.display_name() if publication.reopened_by else None
 
 
-class ExportInputSerializer(YearInputSerializer):
+class ExportInputSerializer(YearSerializer):
     format = serializers.CharField()
 
 

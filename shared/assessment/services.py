@@ -11,13 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shared.core.exceptions import ApplicationError
+from shared.core.serializers import MAX_YEAR, MIN_YEAR
 from shared.unions.models import Union
 
 from .models import Adjustment, AssessmentScheme, Export, ExportFormat, ExportStatus, Publication, PublishedScore
 from .scoring import validate_items
 from .selectors import assessment_live_rows, publication_live, scheme_items_for
 
-MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_ADJUSTMENT = Decimal("100")
 REASON_MAX_LENGTH = 1000
 # An export still "running" this long after it was requested was lost with its worker: build it again.

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared.accounts.permissions import IsCityUnionMember, IsUnionReader
+from shared.core.serializers import OptionalYearSerializer
 from shared.unions.models import Union
 from tenants.cases.selectors import case_list
 from tenants.events.selectors import event_list
@@ -21,7 +22,6 @@ from .serializers import (
     DrillCaseSerializer,
     DrillEventSerializer,
     NoticeSerializer,
-    YearQuerySerializer,
 )
 from .services import notice_mark_read
 
@@ -29,7 +29,7 @@ YEAR_PARAMETER = OpenApiParameter("year", int, description="Calendar year (defau
 
 
 def _year(request) -> int:
-    data = YearQuerySerializer(data=request.query_params)
+    data = OptionalYearSerializer(data=request.query_params)
     data.is_valid(raise_exception=True)
     return data.validated_data.get("year") or timezone.localdate().year
 

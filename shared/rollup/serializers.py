@@ -17,10 +17,6 @@ PACE_LABELS = {
 }
 
 
-class YearQuerySerializer(serializers.Serializer):
-    year = serializers.IntegerField(label=_("year"), min_value=2000, max_value=2100, required=False)
-
-
 class UnionRefSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()

@@ -9,10 +9,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared.accounts.permissions import IsUnionMember
+from shared.core.serializers import OptionalYearSerializer, YearSerializer
 
 from .selectors import plan_adjustment_list, plan_item_list, suggestion_list, topic_ranking
 from .serializers import (
-    OptionalYearQuerySerializer,
     PlanAdjustmentSerializer,
     PlanItemAdjustSerializer,
     PlanItemInputSerializer,
@@ -21,7 +21,6 @@ from .serializers import (
     SuggestionInputSerializer,
     SuggestionSerializer,
     TopicRankingSerializer,
-    YearQuerySerializer,
 )
 from .services import plan_item_adjust, plan_item_create, suggestion_create
 
@@ -65,7 +64,7 @@ class TopicRankingView(APIView):
 
     @extend_schema(parameters=[OpenApiParameter("year", int, required=True)], responses=TopicRankingSerializer)
     def get(self, request):
-        year = _query(YearQuerySerializer, request)["year"]
+        year = _query(YearSerializer, request)["year"]
         ranking = topic_ranking(year=year)
         body = {"year": year, "total": sum(row["count"] for row in ranking), "results": ranking}
         return Response(TopicRankingSerializer(body).data)
@@ -83,7 +82,7 @@ class PlanItemListCreateView(APIView):
 
     @extend_schema(parameters=[YEAR_PARAM], responses=PlanItemSerializer(many=True))
     def get(self, request):
-        year = _query(OptionalYearQuerySerializer, request).get("year")
+        year = _query(OptionalYearSerializer, request).get("year")
         return Response(PlanItemSerializer(_plan_items(year), many=True).data)
 
     @extend_schema(request=PlanItemInputSerializer, responses={201: PlanItemSerializer})
@@ -129,5 +128,5 @@ class PlanAdjustmentListView(APIView):
 
     @extend_schema(parameters=[YEAR_PARAM], responses=PlanAdjustmentSerializer(many=True))
     def get(self, request):
-        year = _query(OptionalYearQuerySerializer, request).get("year")
+        year = _query(OptionalYearSerializer, request).get("year")
         return Response(PlanAdjustmentSerializer(plan_adjustment_list(year=year), many=True).data)

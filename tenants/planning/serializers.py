@@ -38,14 +38,6 @@ class SuggestionFilterSerializer(serializers.Serializer):
     source = serializers.ChoiceField(choices=SuggestionSource.choices, required=False)
 
 
-class YearQuerySerializer(serializers.Serializer):
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
-
-
-class OptionalYearQuerySerializer(serializers.Serializer):
-    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
-
-
 class RankedTopicSerializer(serializers.Serializer):
     rank = serializers.IntegerField()
     topic = NamedRefSerializer()

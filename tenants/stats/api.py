@@ -6,9 +6,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared.accounts.permissions import IsUnionMember
+from shared.core.serializers import YearSerializer
 
 from .selectors import union_year_stats
-from .serializers import StatsQuerySerializer, StatsSerializer
+from .serializers import StatsSerializer
 
 
 class StatsView(APIView):
@@ -20,7 +21,7 @@ class StatsView(APIView):
         responses=StatsSerializer,
     )
     def get(self, request):
-        query = StatsQuerySerializer(data=request.query_params)
+        query = YearSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         year = query.validated_data["year"]
         return Response({"year": year, **union_year_stats(year=year)})

@@ -2,11 +2,6 @@ from rest_framework import serializers
 
 from .selectors import STAT_KEYS
 
-
-class StatsQuerySerializer(serializers.Serializer):
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
-
-
 StatsSerializer = type(
     "StatsSerializer",
     (serializers.Serializer,),

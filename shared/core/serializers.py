@@ -1,0 +1,16 @@
+"""Serializers every area uses."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+class YearSerializer(serializers.Serializer):
+    """A calendar year, required (``?year=2024`` or ``{"year": 2024}``)."""
+
+    year = serializers.IntegerField(label=_("year"), min_value=MIN_YEAR, max_value=MAX_YEAR)
+
+
+class OptionalYearSerializer(serializers.Serializer):
+    year = serializers.IntegerField(label=_("year"), min_value=MIN_YEAR, max_value=MAX_YEAR, required=False)
