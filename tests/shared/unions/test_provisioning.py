@@ -43,6 +43,13 @@ def schema_shape(schema: str) -> dict:
     return {"columns": columns, "indexes": indexes, "migrations": migrations}
 
 
+def tcity_county(code: str, name: str, region_code: str):
+    """Provision a county of the test city, served at <code>.localhost."""
+    return union_create(
+        code=code, name=name, level="county", parent_code="tcity", region_code=region_code, domain=f"{code}.localhost"
+    )
+
+
 def all_schemas() -> set[str]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT schema_name FROM information_schema.schemata")
@@ -59,23 +66,9 @@ def test_template_schema_exists_and_is_migrated(world):
 
 
 def test_cloned_union_matches_a_freshly_migrated_schema(world):
-    cloned = union_create(
-        code="clonecheck",
-        name="克隆县总工会",
-        level="county",
-        parent_code="tcity",
-        region_code="339903",
-        domain="clonecheck.localhost",
-    )
+    cloned = tcity_county("clonecheck", "克隆县总工会", "339903")
     with override_settings(TENANT_CREATION_FAKES_MIGRATIONS=False):
-        migrated = union_create(
-            code="migratecheck",
-            name="迁移县总工会",
-            level="county",
-            parent_code="tcity",
-            region_code="339904",
-            domain="migratecheck.localhost",
-        )
+        migrated = tcity_county("migratecheck", "迁移县总工会", "339904")
     cloned_shape, migrated_shape = schema_shape(cloned.schema_name), schema_shape(migrated.schema_name)
     assert cloned_shape["columns"], "the cloned schema has tables"
     assert cloned_shape["columns"] == migrated_shape["columns"]
@@ -105,14 +98,7 @@ def test_union_provisioned_after_a_new_migration_has_it(world):
     call_command("migrate_schemas", verbosity=0)  # the deploy step: every schema, template included
     assert (app_label, latest) in schema_shape(template)["migrations"]
 
-    union = union_create(
-        code="aftermigration",
-        name="新县总工会",
-        level="county",
-        parent_code="tcity",
-        region_code="339905",
-        domain="aftermigration.localhost",
-    )
+    union = tcity_county("aftermigration", "新县总工会", "339905")
     assert (app_label, latest) in schema_shape(union.schema_name)["migrations"]
     assert schema_shape(union.schema_name)["columns"] == schema_shape(template)["columns"]
 
@@ -172,14 +158,7 @@ def test_failure_after_the_schema_was_made_leaves_nothing(world, monkeypatch):
 
     monkeypatch.setattr(Domain, "save", broken_save)
     with pytest.raises(IntegrityError):
-        union_create(
-            code="halfway",
-            name="半途县总工会",
-            level="county",
-            parent_code="tcity",
-            region_code="339906",
-            domain="halfway.localhost",
-        )
+        tcity_county("halfway", "半途县总工会", "339906")
     assert registry_counts() == before
     assert not schema_exists("halfway")
 
@@ -241,26 +220,12 @@ def test_provisioning_waits_for_another_schema_change(world):
             cursor.execute("SET LOCAL lock_timeout = '300ms'")
         before = registry_counts()
         with pytest.raises(OperationalError, match="lock timeout"):
-            union_create(
-                code="queued",
-                name="排队县总工会",
-                level="county",
-                parent_code="tcity",
-                region_code="339910",
-                domain="queued.localhost",
-            )
+            tcity_county("queued", "排队县总工会", "339910")
         assert registry_counts() == before
 
         with other.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [SCHEMA_DDL_LOCK_KEY])
-        union = union_create(
-            code="queued",
-            name="排队县总工会",
-            level="county",
-            parent_code="tcity",
-            region_code="339910",
-            domain="queued.localhost",
-        )
+        union = tcity_county("queued", "排队县总工会", "339910")
         assert schema_exists(union.schema_name)
     finally:
         other.close()
