@@ -33,36 +33,19 @@
     });
   }
 
-  // Show the outcome field for "solved on site", department and deadline for "refer".
-  function setupNextStep(root) {
-    root.querySelectorAll("[data-next-step]").forEach(function (group) {
+  // A radio group shows only the fields meant for its choice (fields with errors stay visible):
+  // [data-next-step] drives [data-show-for] (outcome for "solve", department and deadline for "refer"),
+  // [data-kind] drives [data-show-for-kind] (the dispute's parties and amount).
+  function setupChoiceFields(root, groupSelector, fieldAttribute) {
+    var datasetKey = fieldAttribute.replace(/^data-/, "").replace(/-([a-z])/g, function (_, c) { return c.toUpperCase(); });
+    root.querySelectorAll(groupSelector).forEach(function (group) {
       var form = group.closest("form");
       function sync() {
         var checked = group.querySelector("input:checked");
-        var step = checked ? checked.value : "";
-        form.querySelectorAll("[data-show-for]").forEach(function (field) {
-          var show = field.dataset.showFor === step || field.classList.contains("has-error");
+        var choice = checked ? checked.value : "";
+        form.querySelectorAll("[" + fieldAttribute + "]").forEach(function (field) {
+          var show = field.dataset[datasetKey] === choice || field.classList.contains("has-error");
           field.style.display = show ? "" : "none";
-        });
-      }
-      if (!group.dataset.ready) {
-        group.dataset.ready = "1";
-        group.addEventListener("change", sync);
-      }
-      sync();
-    });
-  }
-
-  // Show the dispute's parties and amount only for a labour dispute.
-  function setupKind(root) {
-    root.querySelectorAll("[data-kind]").forEach(function (group) {
-      var form = group.closest("form");
-      function sync() {
-        var checked = group.querySelector("input:checked");
-        var kind = checked ? checked.value : "";
-        form.querySelectorAll("[data-show-for-kind]").forEach(function (box) {
-          var show = box.dataset.showForKind === kind || box.classList.contains("has-error");
-          box.style.display = show ? "" : "none";
         });
       }
       if (!group.dataset.ready) {
@@ -92,8 +75,8 @@
   function setup(root) {
     setupSteppers(root);
     setupFilters(root);
-    setupNextStep(root);
-    setupKind(root);
+    setupChoiceFields(root, "[data-next-step]", "data-show-for");
+    setupChoiceFields(root, "[data-kind]", "data-show-for-kind");
     setupPolling(root);
   }
 
