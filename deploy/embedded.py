@@ -34,9 +34,13 @@ def postgres_url() -> str:
     # cleanup_mode=None keeps the server running after this process exits, so manage.py commands,
     # the web server, the worker and the tests share one server; `deploy/dev.py stop` stops it.
     server = pgserver.get_server(PG_DIR, cleanup_mode=None)
-    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
-    if "(1 row)" not in exists:
-        server.psql(f"CREATE DATABASE {DATABASE_NAME};")
+    # Settings call this at every start-up: ask psql (a subprocess) only until the database is known to exist.
+    marker = PG_DIR / f".database-{DATABASE_NAME}-exists"
+    if not marker.exists():
+        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
+        if "(1 row)" not in exists:
+            server.psql(f"CREATE DATABASE {DATABASE_NAME};")
+        marker.touch()
     return f"postgres://postgres@/{DATABASE_NAME}?host={PG_DIR}"
 
 
