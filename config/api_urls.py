@@ -12,8 +12,8 @@ urlpatterns = [
     path("enterprises/", include("tenants.enterprises.urls")),
     path("planning/", include("tenants.planning.urls")),
     path("catalogues/", include("shared.catalogues.urls")),
-    path("", include("shared.assessment.urls")),  # city/rankings/, city/assessment/…, assessment/mine/
-    path("", include("shared.rollup.urls")),  # city/compliance/, city/unions/<code>/…, notices/
+    path("", include("oversight.assessment.urls")),  # city/rankings/, city/assessment/…, assessment/mine/
+    path("", include("oversight.rollup.urls")),  # city/compliance/, city/unions/<code>/…, notices/
     path("events/", include("tenants.events.urls")),
     path("cases/", include("tenants.cases.urls")),
     path("stats/", include("tenants.stats.urls")),

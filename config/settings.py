@@ -38,8 +38,8 @@ SHARED_APPS = [
     "django_tenants",
     "shared.accounts",
     "shared.catalogues",
-    "shared.rollup",  # city oversight: per-union yearly roll-up, quota rules, notices
-    "shared.assessment",
+    "oversight.rollup",  # city oversight: per-union yearly roll-up, quota rules, notices
+    "oversight.assessment",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -51,6 +51,7 @@ SHARED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served by the app itself: no internet needed
     "django_filters",
+    "demo",  # demo data (load_demo); refuses to run in production
     "web",  # server-rendered pages: templates, static files and template tags load on every host
 ]
 TENANT_APPS = [

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
-from django_tenants.utils import get_public_schema_name, schema_exists
+from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
 from shared.core.exceptions import ApplicationError
 
@@ -116,3 +116,24 @@ def union_template_migrate(*, verbosity: int = 0) -> None:
             cursor.execute(f'CREATE SCHEMA "{template}"')
     call_command("migrate_schemas", tenant=True, schema_name=template, interactive=False, verbosity=verbosity)
     connection.set_schema(get_public_schema_name())
+
+
+def union_discard(*, union: Union) -> None:
+    """Delete a throwaway union (children first), its public rows and its schema.
+
+    Django's delete collector follows every relation to unions, including the tenant tables' links to
+    them (e.g. events' invited unions), so it runs inside the union's own schema where those tables exist.
+    """
+    for child in Union.objects.filter(parent=union):
+        union_discard(union=child)
+    with transaction.atomic():
+        schema_ddl_lock()
+        with connection.cursor() as cursor:
+            # Run the deferred foreign-key checks now: DROP SCHEMA cannot follow pending trigger events.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        with schema_context(union.schema_name):
+            Union.objects.filter(pk=union.pk).delete()
+        if schema_exists(union.schema_name):
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP SCHEMA "{union.schema_name}" CASCADE')
+    connection.set_schema_to_public()

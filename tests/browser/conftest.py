@@ -101,8 +101,8 @@ def _provision():
     """The e2e unions and users (get or create), with their tenant data wiped so every run starts clean."""
     from django_tenants.utils import schema_context
 
+    from oversight.rollup.models import UnionYearStats
     from shared.accounts.models import Membership, User
-    from shared.rollup.models import UnionYearStats
     from shared.unions.models import Union
     from shared.unions.services import union_create
     from tenants.cases.models import Case

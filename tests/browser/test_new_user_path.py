@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 def _refresh_rollup(code: str):
     """What the roll-up Celery task does after a committed change (no worker runs in the test session)."""
-    from shared.rollup.services import rollup_refresh
+    from oversight.rollup.services import rollup_refresh
     from shared.unions.models import Union
 
     rollup_refresh(union=Union.objects.get(code=code), year=today().year)

@@ -6,8 +6,8 @@ import re
 import pytest
 from django.utils import timezone
 
-from shared.assessment.models import Adjustment, Export, Publication
-from shared.rollup.services import rollup_refresh
+from oversight.assessment.models import Adjustment, Export, Publication
+from oversight.rollup.services import rollup_refresh
 
 
 @pytest.fixture
@@ -106,7 +106,7 @@ def test_assessment_writes_are_for_city_admins(page, year):
 
 
 def test_export_request_status_polling_and_download(page, world, year, django_capture_on_commit_callbacks):
-    from shared.assessment.services import export_run
+    from oversight.assessment.services import export_run
 
     client = page("tcity-staff", "tcity")
     with django_capture_on_commit_callbacks(execute=False):

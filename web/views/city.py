@@ -1,6 +1,6 @@
 """City oversight pages: the year's dashboard, the assessment, and the read-only drill-down into a county.
 
-Everything about the counties comes from the roll-up (shared.rollup) and the assessment (shared.assessment);
+Everything about the counties comes from the roll-up (oversight.rollup) and the assessment (oversight.assessment);
 only the drill-down reads a county's own schema, after checking it is a child of this city.
 """
 
@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tenants.utils import schema_context
 
-from shared.assessment.models import Export, ExportFormat, ExportStatus
-from shared.assessment.selectors import adjustment_list, assessment_view, export_list, publication_list
-from shared.assessment.services import adjustment_add, assessment_publish, assessment_reopen, export_request
+from oversight.assessment.models import Export, ExportFormat, ExportStatus
+from oversight.assessment.selectors import adjustment_list, assessment_view, export_list, publication_list
+from oversight.assessment.services import adjustment_add, assessment_publish, assessment_reopen, export_request
+from oversight.rollup.selectors import compliance_for_city, rollup_for_city
 from shared.core.exceptions import ApplicationError
-from shared.rollup.selectors import compliance_for_city, rollup_for_city
 from shared.unions.models import Union
 from tenants.cases.selectors import case_list
 from tenants.events.selectors import event_list

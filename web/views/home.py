@@ -7,7 +7,7 @@ import datetime
 from django.shortcuts import render
 from django.utils import timezone
 
-from shared.rollup.selectors import compliance_for_city, compliance_from_stats, quota_for
+from oversight.rollup.selectors import compliance_for_city, compliance_from_stats, quota_for
 from tenants.cases.selectors import case_list
 from tenants.events.models import EventStatus
 from tenants.events.selectors import event_list

@@ -132,7 +132,7 @@ def test_demo_provision_loads_every_demo_union(world):
     """`make demo`'s path: the seven demo unions get their history (rolled back after the test). Prints the time."""
     from django_tenants.utils import schema_context
 
-    from shared.unions.demo import demo_provision
+    from demo.provision import demo_provision
 
     started = time.perf_counter()
     unions = demo_provision()

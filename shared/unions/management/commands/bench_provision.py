@@ -12,9 +12,8 @@ import time
 from django.core.management.base import BaseCommand
 from django.test import override_settings
 
-from shared.rollup.teardown import union_discard
 from shared.unions.models import Union
-from shared.unions.services import union_create
+from shared.unions.services import union_create, union_discard
 
 
 class Command(BaseCommand):

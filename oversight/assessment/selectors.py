@@ -1,0 +1,204 @@
+"""Reads of the annual assessment. Scores of an open year come from the roll-up table
+(rollup.UnionYearStats) in a fixed number of queries, never from a loop over the counties' schemas; a
+published year is read from its frozen snapshot."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from oversight.rollup.models import UnionYearStats
+from oversight.rollup.selectors import quota_for
+from shared.unions.models import Union
+from tenants.stats.selectors import STAT_KEYS
+
+from .models import Adjustment, AssessmentScheme, Export, Publication, PublishedScore
+from .scoring import default_items, rank_rows, score_items
+
+EMPTY_STATS = {key: 0 for key in STAT_KEYS} | {"events_held_by_month": [0] * 12}
+
+
+def scheme_get(*, city: Union, year: int) -> AssessmentScheme | None:
+    return AssessmentScheme.objects.filter(city=city, year=year).select_related("updated_by").first()
+
+
+def scheme_items_for(*, city: Union, year: int) -> list[dict]:
+    """The city's items for `year`: its saved scheme, or the default scheme when none was saved."""
+    scheme = scheme_get(city=city, year=year)
+    return scheme.items if scheme is not None else default_items()
+
+
+def publication_live(*, city: Union, year: int) -> Publication | None:
+    """The publication that freezes the city's `year`, or None while the year is open."""
+    return Publication.objects.filter(city=city, year=year, reopened_at__isnull=True).first()
+
+
+def publication_list(*, city: Union, year: int | None = None) -> QuerySet[Publication]:
+    queryset = Publication.objects.filter(city=city).select_related("published_by", "reopened_by")
+    return queryset.filter(year=year) if year is not None else queryset
+
+
+def adjustment_list(*, city: Union, year: int) -> QuerySet[Adjustment]:
+    return Adjustment.objects.filter(city=city, year=year).select_related("union", "created_by")
+
+
+def adjustment_as_dict(adjustment: Adjustment) -> dict:
+    return {
+        "id": adjustment.id,
+        "union": adjustment.union.code,
+        "points": float(adjustment.points),
+        "reason": adjustment.reason,
+        "created_by": adjustment.created_by.display_name(),
+        "created_at": adjustment.created_at.isoformat(),
+    }
+
+
+def assessment_rows(
+    *,
+    unions: list[Union],
+    items: list[dict],
+    stats_by_union: dict[int, dict],
+    quotas: dict[int, int],
+    adjustments_by_union: dict[int, list[dict]] | None = None,
+    computed_at: dict[int, str | None] | None = None,
+) -> list[dict]:
+    """Score and rank `unions` from their figures (no queries). The roll-up selectors and anyone who
+    computed the same figures another way (e.g. a benchmark looping over the schemas) get equal answers."""
+    adjustments_by_union = adjustments_by_union or {}
+    computed_at = computed_at or {}
+    rows = []
+    for union in unions:
+        stats = stats_by_union.get(union.id) or EMPTY_STATS
+        quota = quotas[union.id]
+        scored = score_items(items=items, stats=stats, quota=quota)
+        adjustments = adjustments_by_union.get(union.id, [])
+        adjustment_total = sum((Decimal(str(a["points"])) for a in adjustments), Decimal(0))
+        total = scored["score"] + adjustment_total
+        raised = int(stats.get("cases_raised") or 0)
+        rows.append(
+            {
+                "union": union.code,
+                "union_id": union.id,
+                "union_name": union.name,
+                "rank": None,
+                "total": float(total),
+                "score": float(scored["score"]),
+                "base": float(scored["base"]),
+                "bonus": float(scored["bonus"]),
+                "adjustment_total": float(adjustment_total),
+                "veto": bool(scored["vetoes"]),
+                "vetoes": scored["vetoes"],
+                "quota": quota,
+                "events_held": int(stats.get("events_held") or 0),
+                "on_site_rate": round(int(stats.get("cases_solved_on_site") or 0) / raised, 4) if raised else 0.0,
+                "breakdown": scored["breakdown"],
+                "adjustments": adjustments,
+                "stats": {key: stats.get(key, 0) for key in STAT_KEYS}
+                | {"events_held_by_month": list(stats.get("events_held_by_month") or [0] * 12)},
+                "computed_at": computed_at.get(union.id),
+            }
+        )
+    return rank_rows(rows)
+
+
+def assessment_live_rows(*, city: Union, year: int, items: list[dict] | None = None) -> list[dict]:
+    """Current (unpublished) scores of the city's child unions, from the roll-up: four queries plus one per
+    union level for the quota, whatever the number of unions."""
+    unions = list(Union.objects.filter(parent=city).order_by("region_code", "code"))
+    items = items if items is not None else scheme_items_for(city=city, year=year)
+    stats_rows = UnionYearStats.objects.filter(union__parent=city, year=year)
+    stats_by_union, computed_at = {}, {}
+    for row in stats_rows:
+        stats_by_union[row.union_id] = row.as_stats()
+        computed_at[row.union_id] = row.computed_at.isoformat()
+    adjustments_by_union: dict[int, list[dict]] = defaultdict(list)
+    for adjustment in adjustment_list(city=city, year=year):
+        adjustments_by_union[adjustment.union_id].append(adjustment_as_dict(adjustment))
+    quota_by_level = {level: quota_for(year=year, level=level) for level in {union.level for union in unions}}
+    return assessment_rows(
+        unions=unions,
+        items=items,
+        stats_by_union=stats_by_union,
+        quotas={union.id: quota_by_level[union.level] for union in unions},
+        adjustments_by_union=adjustments_by_union,
+        computed_at=computed_at,
+    )
+
+
+def assessment_view(*, city: Union, year: int) -> dict:
+    """Everything the city sees of a year: the scheme in force and the ranked rows, frozen when published."""
+    publication = publication_live(city=city, year=year)
+    if publication is not None:
+        return {
+            "year": year,
+            "published": True,
+            "published_at": publication.published_at.isoformat(),
+            "scheme": publication.snapshot["scheme"],
+            "rows": publication.snapshot["rows"],
+        }
+    items = scheme_items_for(city=city, year=year)
+    return {
+        "year": year,
+        "published": False,
+        "published_at": None,
+        "scheme": items,
+        "rows": assessment_live_rows(city=city, year=year, items=items),
+    }
+
+
+def assessment_scores(*, city: Union, year: int) -> list[dict]:
+    """Ranked rows (union, total, breakdown, rank, …) of the city's child unions for `year`: from the frozen
+    snapshot when the year is published, otherwise from the roll-up and the adjustments."""
+    return assessment_view(city=city, year=year)["rows"]
+
+
+RANKING_FIELDS = (
+    "rank",
+    "union",
+    "union_name",
+    "total",
+    "score",
+    "adjustment_total",
+    "on_site_rate",
+    "events_held",
+    "quota",
+    "veto",
+)
+
+
+def rankings_view(*, city: Union, year: int) -> dict:
+    """``{"year", "published", "results"}``: the ranking and whether it is the published (frozen) one."""
+    view = assessment_view(city=city, year=year)
+    results = [{field: row[field] for field in RANKING_FIELDS} for row in view["rows"]]
+    return {"year": year, "published": view["published"], "results": results}
+
+
+def rankings_for_city(*, city: Union, year: int) -> list[dict]:
+    """The ranking of the city's child unions (standard competition ranking; ties broken by on-site
+    resolution rate, then events held), without the per-item breakdown."""
+    return rankings_view(city=city, year=year)["results"]
+
+
+def published_score_for_union(*, union: Union, year: int) -> tuple[PublishedScore, int] | None:
+    """A county's own line of its city's live publication for `year`, with the number of units ranked."""
+    if union.parent_id is None:
+        return None
+    score = (
+        PublishedScore.objects.filter(
+            union=union,
+            publication__city_id=union.parent_id,
+            publication__year=year,
+            publication__reopened_at__isnull=True,
+        )
+        .select_related("publication")
+        .first()
+    )
+    if score is None:
+        return None
+    return score, PublishedScore.objects.filter(publication=score.publication).count()
+
+
+def export_list(*, city: Union) -> QuerySet[Export]:
+    return Export.objects.filter(city=city)

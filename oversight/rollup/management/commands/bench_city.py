@@ -1,0 +1,88 @@
+"""Time the city's answers served from the roll-up against the same answers computed by looping over the
+counties' schemas:
+
+    python manage.py bench_city [--unions 100] [--years 5] [--runs 5] [--keep]
+
+Builds a throwaway city (code prefix "zbench") with N county unions cloned from the template schema and
+years of events and cases at the demo's density (bulk inserts), refreshes the roll-up, then times the
+compliance and rankings answers both ways, prints the medians, their ratio, and whether both ways give
+the same answer (OK / MISMATCH). Everything it made is removed at the end unless --keep is given.
+"""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from oversight.rollup import benchmark as bench
+from oversight.rollup.services import rollup_refresh
+
+
+class Command(BaseCommand):
+    help = "Benchmark the city's compliance and rankings: roll-up table vs looping over the schemas."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--unions", type=int, default=100, help="county unions to build (default 100)")
+        parser.add_argument("--years", type=int, default=5, help="years of data, ending with this one (default 5)")
+        parser.add_argument("--runs", type=int, default=5, help="timed runs of each answer (median reported)")
+        parser.add_argument("--keep", action="store_true", help="keep the benchmark unions and schemas")
+
+    def handle(self, *args, **options):
+        count, runs = options["unions"], options["runs"]
+        if not 1 <= count <= 2000 or not 1 <= options["years"] <= 20 or runs < 1:
+            raise CommandError("--unions must be 1–2000, --years 1–20 and --runs at least 1.")
+        today = timezone.localdate()
+        years = list(range(today.year - options["years"] + 1, today.year + 1))
+        out = self.stdout.write
+        removed = bench.bench_discard_all()
+        if removed:
+            out(f"Removed {removed} benchmark city left from an earlier run.")
+        try:
+            started = time.perf_counter()
+            city, counties = bench.bench_build_unions(count=count)
+            provisioned = time.perf_counter() - started
+            started, rows = time.perf_counter(), {"events": 0, "cases": 0, "transitions": 0}
+            for n, union in enumerate(counties):
+                for key, value in bench.bench_fill_union(union=union, years=years, seed=n).items():
+                    rows[key] += value
+            filled = time.perf_counter() - started
+            started = time.perf_counter()
+            for union in counties:
+                rollup_refresh(union=union, years=years)
+            refreshed = time.perf_counter() - started
+            out(
+                f"Built {count} county unions under {city.code}, {years[0]}–{years[-1]}: {rows['events']} events, "
+                f"{rows['cases']} cases, {rows['transitions']} case transitions."
+            )
+            out(
+                f"  provisioning (clone) {provisioned:.1f} s, bulk inserts {filled:.1f} s, roll-up refresh {refreshed:.1f} s"
+            )
+            out(f"  ({refreshed / count * 1000:.1f} ms per union for {len(years)} years)")
+
+            year = today.year
+            answers = [("compliance", bench.compliance_from_rollup, bench.compliance_by_looping)]
+            if bench.rankings_available():
+                answers.append(("rankings", bench.rankings_from_rollup, bench.rankings_by_looping))
+            else:
+                out("Rankings: oversight.assessment.selectors is not available; timing compliance only.")
+            out(f"\nAnswers for {year}, median of {runs} runs each (DEBUG off):")
+            out(f"  {'answer':<11} {'from roll-up':>14} {'looping schemas':>17} {'ratio':>9}  same answer")
+            all_ok = True
+            with override_settings(DEBUG=False):
+                for name, from_rollup, by_looping in answers:
+                    kwargs = {"city": city, "year": year, "today": today}
+                    fast, _fast_runs, fast_answer = bench.timed(from_rollup, runs, **kwargs)
+                    slow, _slow_runs, slow_answer = bench.timed(by_looping, runs, **kwargs)
+                    same = fast_answer == slow_answer and len(fast_answer) == count
+                    all_ok &= same
+                    out(
+                        f"  {name:<11} {fast * 1000:>11.2f} ms {slow * 1000:>14.2f} ms {slow / fast:>8.1f}x  "
+                        f"{'OK' if same else 'MISMATCH'}"
+                    )
+            out("OK" if all_ok else "MISMATCH")
+        finally:
+            if not options["keep"]:
+                bench.bench_discard_all()
+            else:
+                out(f"Kept the benchmark unions (code prefix {bench.PREFIX}); the next run removes them.")

@@ -1,8 +1,0 @@
-from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
-
-
-class AssessmentConfig(AppConfig):
-    name = "shared.assessment"
-    label = "assessment"
-    verbose_name = _("Annual assessment")
