@@ -7,7 +7,7 @@ before and after the change, so moving an event from one year to another refresh
 from __future__ import annotations
 
 import logging
-from functools import partial
+from functools import partial, update_wrapper
 
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
@@ -48,7 +48,10 @@ def _schedule(years) -> None:
     queued = _queued_in_this_block() if connection.in_atomic_block else set()
     for year in {y for y in years if y}:
         if (schema_name, year) not in queued:
-            transaction.on_commit(partial(rollup_schedule_refresh, schema_name=schema_name, year=year), robust=True)
+            callback = partial(rollup_schedule_refresh, schema_name=schema_name, year=year)
+            # Django's robust on-commit handler logs a failure with the callback's __qualname__, which a bare
+            # partial lacks: the logging itself would then raise after the commit.
+            transaction.on_commit(update_wrapper(callback, rollup_schedule_refresh), robust=True)
 
 
 @receiver(pre_save, sender=Event, dispatch_uid="rollup_event_pre_save")

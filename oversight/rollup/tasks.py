@@ -17,6 +17,8 @@ import logging
 from celery import shared_task
 from django.core.cache import cache
 from django.db import connection
+from kombu.exceptions import OperationalError as BrokerUnavailable
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
@@ -34,12 +36,19 @@ def rollup_schedule_refresh(*, schema_name: str, year: int) -> bool:
     Returns True when a task was enqueued."""
     from shared.unions.models import Union
 
-    if not cache.add(debounce_key(schema_name=schema_name, year=year), 1, timeout=DEBOUNCE_KEY_TTL):
+    # The change is already committed when this runs. With Redis (cache or broker) down, raising would turn
+    # the user's successful write into an error page and a second, duplicate submission; the nightly full
+    # refresh recomputes the row instead, so the outage only delays the city's figures.
+    try:
+        if not cache.add(debounce_key(schema_name=schema_name, year=year), 1, timeout=DEBOUNCE_KEY_TTL):
+            return False
+        union_id = Union.objects.filter(schema_name=schema_name).values_list("pk", flat=True).first()
+        if union_id is None:
+            return False
+        rollup_refresh_union_task.apply_async(args=[union_id, year], countdown=DEBOUNCE_SECONDS, retry=False)
+    except (RedisError, BrokerUnavailable, OSError) as error:
+        logger.warning("Roll-up refresh of %s/%s left to the nightly run: %s", schema_name, year, error)
         return False
-    union_id = Union.objects.filter(schema_name=schema_name).values_list("pk", flat=True).first()
-    if union_id is None:
-        return False
-    rollup_refresh_union_task.apply_async(args=[union_id, year], countdown=DEBOUNCE_SECONDS)
     return True
 
 
