@@ -6,10 +6,14 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 
+from shared.catalogues.models import Department
 from shared.catalogues.selectors import department_list, topic_list
 from shared.core.exceptions import ApplicationError
 from tenants.cases.models import CaseKind, CaseSource, CaseStatus
+from tenants.cases.services import ON_SITE_NEXT_STEPS
+from tenants.cases.workflow import SATISFACTION_SCALE, STEPS, Step
 from tenants.enterprises.models import Enterprise, HarmonyLevel
 from tenants.events.models import EventStatus, VenueKind
 from tenants.planning.models import SuggestionSource
@@ -118,31 +122,17 @@ class EventFilterForm(forms.Form):
     date_to = forms.DateField(label=_("Until"), required=False, widget=DateInput)
 
 
-OUTCOME_CHOICES = [
-    ("raised", _("Record only (follow up later)")),
-    ("solve", _("Solved on site")),
-    ("refer", _("Refer to a department")),
-]
+# A service's error on a dispute's field ("dispute.applicants") is shown next to the page's field.
+DISPUTE_FIELDS = {
+    "dispute.applicants": "applicants",
+    "dispute.respondent": "respondent_name",
+    "dispute.claimed_amount": "claimed_amount",
+}
 
 
-class OnSiteCaseForm(forms.Form):
-    """A new case at an event, in a few taps: what it is, and what happened to it on the spot."""
+class DisputeFieldsForm(forms.Form):
+    """The few dispute fields a page asks for; case_raise checks them (applicants, respondent, amount)."""
 
-    kind = forms.ChoiceField(
-        label=_("Kind"), choices=CaseKind.choices, initial=CaseKind.REQUEST, widget=forms.RadioSelect
-    )
-    title = forms.CharField(label=_("Problem in one line"), max_length=200)
-    description = forms.CharField(label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    submitter_name = forms.CharField(label=_("Raised by"), max_length=100, required=False)
-    submitter_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
-    next_step = forms.ChoiceField(
-        label=_("What happened"), choices=OUTCOME_CHOICES, initial="raised", widget=forms.RadioSelect
-    )
-    outcome = forms.CharField(label=_("Answer given on site"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    department = forms.ModelChoiceField(
-        queryset=department_list(), required=False, label=_("Department"), empty_label=_("— choose —")
-    )
-    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput)
     applicants = forms.CharField(
         label=_("Dispute: applicants (one per line)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -161,25 +151,39 @@ class OnSiteCaseForm(forms.Form):
             "claimed_amount": data.get("claimed_amount") or 0,
         }
 
-    def clean(self):
-        data = super().clean()
-        if data.get("kind") == CaseKind.DISPUTE:
-            if not (data.get("applicants") or "").strip():
-                self.add_error("applicants", _("A labour dispute names at least one applicant."))
-            if not (data.get("respondent_name") or "").strip():
-                self.add_error("respondent_name", _("Name the enterprise the dispute is with."))
-        step = data.get("next_step")
-        if step == "solve" and not (data.get("outcome") or "").strip():
-            self.add_error("outcome", _("Say what was answered or solved on site."))
-        if step == "refer":
-            if not data.get("department"):
-                self.add_error("department", _("Choose the department the case goes to."))
-            if not data.get("deadline"):
-                self.add_error("deadline", _("Give a deadline for the department."))
-        return data
+
+def _next_step_choices():
+    labels = {"raised": _("Record only (follow up later)")} | {name: step.label for name, step in STEPS.items()}
+    return [(name, labels[name]) for name in ON_SITE_NEXT_STEPS]
 
 
-class CaseForm(forms.Form):
+class OnSiteCaseForm(DisputeFieldsForm):
+    """A new case at an event, in a few taps: what it is, and what happened to it on the spot. Only parsed
+    here: case_record_on_site says what is missing (a referral's department, a solution's answer)."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=CaseKind.choices, initial=CaseKind.REQUEST, widget=forms.RadioSelect
+    )
+    title = forms.CharField(label=_("Problem in one line"), max_length=200)
+    description = forms.CharField(label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    submitter_name = forms.CharField(label=_("Raised by"), max_length=100, required=False)
+    submitter_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    next_step = forms.ChoiceField(
+        label=_("What happened"), choices=_next_step_choices, initial="raised", widget=forms.RadioSelect
+    )
+    outcome = forms.CharField(label=_("Answer given on site"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    department = forms.ModelChoiceField(
+        queryset=department_list(), required=False, label=_("Department"), empty_label=_("— choose —")
+    )
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput)
+
+    field_order = [
+        "kind", "title", "description", "submitter_name", "submitter_phone", "applicants", "respondent_name",
+        "claimed_amount", "next_step", "outcome", "department", "deadline",
+    ]  # fmt: skip
+
+
+class CaseForm(DisputeFieldsForm):
     """A case raised outside an event (survey, hotline) or after it."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=CaseKind.choices)
@@ -196,35 +200,17 @@ class CaseForm(forms.Form):
     )
     submitter_name = forms.CharField(label=_("Raised by"), max_length=100, required=False)
     submitter_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
-    applicants = forms.CharField(
-        label=_("Dispute: applicants (one per line)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    respondent_name = forms.CharField(label=_("Dispute: respondent"), max_length=200, required=False)
-    claimed_amount = forms.DecimalField(
-        label=_("Dispute: amount claimed (yuan)"), required=False, min_value=0, max_digits=12, decimal_places=2
-    )
+
+    field_order = [
+        "kind", "title", "description", "source", "event", "raised_on", "topic", "enterprise", "submitter_name",
+        "submitter_phone", "applicants", "respondent_name", "claimed_amount",
+    ]  # fmt: skip
 
     def __init__(self, *args, events=(), enterprises=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["event"].choices = [("", _("— none —"))] + [(str(e.pk), str(e)) for e in events]
         if enterprises is not None:
             self.fields["enterprise"].queryset = enterprises
-
-    def clean(self):
-        data = super().clean()
-        if data.get("kind") == CaseKind.DISPUTE and not (data.get("applicants") or "").strip():
-            self.add_error("applicants", _("A labour dispute names at least one applicant."))
-        return data
-
-    def dispute(self) -> dict | None:
-        data = self.cleaned_data
-        if data.get("kind") != CaseKind.DISPUTE:
-            return None
-        return {
-            "applicants": data.get("applicants", ""),
-            "respondent_name": data.get("respondent_name", ""),
-            "claimed_amount": data.get("claimed_amount") or 0,
-        }
 
 
 class CaseFilterForm(forms.Form):
@@ -244,51 +230,35 @@ class CaseFilterForm(forms.Form):
     date_to = forms.DateField(label=_("Until"), required=False, widget=DateInput)
 
 
-# One small form per case action; the page shows only the actions case_allowed_actions allows.
-class SolveOnSiteForm(forms.Form):
-    outcome = forms.CharField(label=_("Answer given on site"), widget=forms.Textarea(attrs={"rows": 2}))
+def _step_field(field: serializers.Field, label) -> forms.Field:
+    """A page field for one field of a step's input serializer. Every field is optional here: the step's
+    service says what is missing, next to the field."""
+    if isinstance(field, serializers.PrimaryKeyRelatedField):
+        # the pages offer the active departments only (the API also takes an inactive one by its id)
+        queryset = department_list() if field.queryset.model is Department else field.queryset
+        return forms.ModelChoiceField(queryset=queryset, required=False, label=label, empty_label=_("— choose —"))
+    if isinstance(field, serializers.DateField):
+        return forms.DateField(label=label, required=False, widget=DateInput)
+    if isinstance(field, serializers.IntegerField):  # the 1–5 satisfaction rating
+        return forms.TypedChoiceField(
+            label=label,
+            required=False,
+            coerce=int,
+            empty_value=None,
+            choices=[(i, str(i)) for i in reversed(SATISFACTION_SCALE)],
+            widget=forms.RadioSelect,
+        )
+    return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReferForm(forms.Form):
-    department = forms.ModelChoiceField(queryset=department_list(), label=_("Department"), empty_label=_("— choose —"))
-    deadline = forms.DateField(label=_("Deadline"), widget=DateInput)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class ProgressForm(forms.Form):
-    note = forms.CharField(label=_("Progress note"), widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class ResolveForm(forms.Form):
-    outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class CloseForm(forms.Form):
-    explanation = forms.CharField(label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class ReopenForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for reopening"), widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class RateForm(forms.Form):
-    satisfaction = forms.TypedChoiceField(
-        label=_("Satisfaction (1–5)"),
-        coerce=int,
-        choices=[(i, str(i)) for i in range(5, 0, -1)],
-        widget=forms.RadioSelect,
-    )
-
-
-CASE_ACTION_FORMS = {
-    "solve_on_site": (SolveOnSiteForm, _("Solved on site")),
-    "refer": (ReferForm, _("Refer to a department")),
-    "progress": (ProgressForm, _("Record progress")),
-    "resolve": (ResolveForm, _("Resolve")),
-    "close": (CloseForm, _("Close with an explanation")),
-    "reopen": (ReopenForm, _("Reopen")),
-    "rate": (RateForm, _("Record satisfaction")),
-}
+def case_step_form(step: Step, data=None) -> forms.Form:
+    """The page form of a workflow step (tenants.cases.workflow), built from the step's input, the same
+    input the API action takes; prefixed with the step's name (several steps share one page)."""
+    fields = {
+        name: _step_field(field, step.page_labels.get(name, field.label)) for name, field in step.input().fields.items()
+    }
+    form_class = type(f"{step.name.title().replace('_', '')}Form", (forms.Form,), fields)
+    return form_class(data, prefix=step.name)
 
 
 class EnterpriseForm(forms.Form):

@@ -1,4 +1,4 @@
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .models import Union
 
@@ -8,7 +8,25 @@ def union_get_by_code(*, code: str) -> Union | None:
 
 
 def union_children(*, union: Union) -> QuerySet[Union]:
+    """The unions directly below `union` (a city's counties, a province's cities): the one query of a union's
+    children, used by the pages, the roll-up, the assessment and the events' invitations."""
     return Union.objects.filter(parent=union).order_by("region_code", "code")
+
+
+def union_child_get(*, union: Union, code: str) -> Union | None:
+    """One of `union`'s children by its code; None for any other union (another city's county included)."""
+    return union_children(union=union).filter(code=code).first()
+
+
+def union_invitable(*, union: Union) -> QuerySet[Union]:
+    """The unions an event of `union` may invite (a city's demonstration events): the city union and its
+    counties, `union` itself excepted."""
+    city = union.city()
+    return (
+        Union.objects.filter(Q(pk=city.pk) | Q(pk__in=union_children(union=city).values("pk")))
+        .exclude(pk=union.pk)
+        .order_by("region_code", "code")
+    )
 
 
 def union_list() -> QuerySet[Union]:

@@ -13,26 +13,9 @@ from tenants.events.api import ListPagination
 from .filters import CaseFilter
 from .models import Case
 from .selectors import case_get, case_list
-from .serializers import (
-    CaseRaiseSerializer,
-    CaseSerializer,
-    ExplanationSerializer,
-    NoteSerializer,
-    OutcomeSerializer,
-    RateSerializer,
-    ReasonSerializer,
-    ReferSerializer,
-)
-from .services import (
-    case_close,
-    case_mark_progress,
-    case_raise,
-    case_rate,
-    case_refer,
-    case_reopen,
-    case_resolve,
-    case_solve_on_site,
-)
+from .serializers import CaseRaiseSerializer, CaseSerializer
+from .services import case_raise
+from .workflow import STEPS, Step
 
 
 @extend_schema_view(
@@ -64,11 +47,11 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def _detail(self, case, code=status.HTTP_200_OK) -> Response:
         return Response(self.get_serializer(case_get(case_id=case.pk)).data, status=code)
 
-    def _step(self, request, serializer_class, service):
+    def _step(self, request, step: Step) -> Response:
         case = self.get_object()
-        data = serializer_class(data=request.data)
+        data = step.input(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._detail(service(case=case, actor=request.user, **data.validated_data))
+        return self._detail(step.perform(case=case, actor=request.user, data=data.validated_data))
 
     @extend_schema(summary="Raise a case", request=CaseRaiseSerializer, responses={201: CaseSerializer})
     def create(self, request):
@@ -80,37 +63,19 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         case = case_raise(actor=request.user, **values)
         return self._detail(case, status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Solve on site", request=OutcomeSerializer, responses=CaseSerializer)
-    @action(detail=True, methods=["post"], url_path="solve-on-site")
-    def solve_on_site(self, request, pk=None):
-        return self._step(request, OutcomeSerializer, case_solve_on_site)
 
-    @extend_schema(summary="Refer to a department with a deadline", request=ReferSerializer, responses=CaseSerializer)
-    @action(detail=True, methods=["post"])
-    def refer(self, request, pk=None):
-        return self._step(request, ReferSerializer, case_refer)
+def _step_action(step: Step):
+    """The API action of one workflow step: POST cases/<id>/<url_path>/ with the step's input."""
 
-    @extend_schema(summary="Mark progress", request=NoteSerializer, responses=CaseSerializer)
-    @action(detail=True, methods=["post"])
-    def progress(self, request, pk=None):
-        return self._step(request, NoteSerializer, case_mark_progress)
+    def perform(self, request, pk=None):
+        return self._step(request, step)
 
-    @extend_schema(summary="Resolve with the outcome", request=OutcomeSerializer, responses=CaseSerializer)
-    @action(detail=True, methods=["post"])
-    def resolve(self, request, pk=None):
-        return self._step(request, OutcomeSerializer, case_resolve)
+    perform.__name__ = step.name
+    perform = action(detail=True, methods=["post"], url_path=step.url_path)(perform)
+    return extend_schema(summary=step.summary, request=step.input, responses=CaseSerializer)(perform)
 
-    @extend_schema(summary="Close with an explanation", request=ExplanationSerializer, responses=CaseSerializer)
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        return self._step(request, ExplanationSerializer, case_close)
 
-    @extend_schema(summary="Reopen with a reason", request=ReasonSerializer, responses=CaseSerializer)
-    @action(detail=True, methods=["post"])
-    def reopen(self, request, pk=None):
-        return self._step(request, ReasonSerializer, case_reopen)
-
-    @extend_schema(summary="Record the satisfaction rating (1–5)", request=RateSerializer, responses=CaseSerializer)
-    @action(detail=True, methods=["post"])
-    def rate(self, request, pk=None):
-        return self._step(request, RateSerializer, case_rate)
+# One action per step of the state machine: cases/<id>/solve-on-site/, refer/, progress/, resolve/, close/,
+# reopen/, rate/ (the router collects them when the URLs are imported, after this module ran).
+for _name, _case_step in STEPS.items():
+    setattr(CaseViewSet, _name, _step_action(_case_step))

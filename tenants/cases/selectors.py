@@ -12,10 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from shared.core.exceptions import ApplicationError
 
 from .models import FINISHED_STATUSES, Case, CaseTransition
-from .services import ACTION_FROM
 
 
-def _overdue_condition(today: datetime.date) -> Q:
+def case_overdue_condition(*, today: datetime.date) -> Q:
+    """The one definition of overdue: past its deadline on `today` and not finished (solved on site, resolved
+    or closed). Lists, filters, the union's statistics and the nightly reminders all use it."""
     return Q(deadline__isnull=False, deadline__lt=today) & ~Q(status__in=FINISHED_STATUSES)
 
 
@@ -30,7 +31,9 @@ def case_queryset(*, today: datetime.date | None = None) -> QuerySet[Case]:
         )
         .annotate(
             is_overdue=Conditional(
-                When(_overdue_condition(today), then=Value(True)), default=Value(False), output_field=BooleanField()
+                When(case_overdue_condition(today=today), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
             )
         )
         .order_by("-raised_on", "-id")
@@ -53,17 +56,3 @@ def case_list(*, filters: dict | None = None, today: datetime.date | None = None
 
 def case_get(*, case_id) -> Case:
     return case_queryset().get(pk=case_id)
-
-
-def case_is_overdue(*, case: Case, today: datetime.date | None = None) -> bool:
-    """Past its deadline and not finished (solved on site, resolved or closed)."""
-    today = today or timezone.localdate()
-    return case.deadline is not None and case.deadline < today and case.status not in FINISHED_STATUSES
-
-
-def case_allowed_actions(*, case: Case) -> list[str]:
-    """What may be done next, from: solve_on_site, refer, progress, resolve, close, reopen, rate."""
-    actions = [name for name, sources in ACTION_FROM.items() if case.status in sources]
-    if case.event_id is None and "solve_on_site" in actions:
-        actions.remove("solve_on_site")
-    return actions

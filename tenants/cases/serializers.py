@@ -1,10 +1,9 @@
 """Case API shapes. Submitter contact data is personal data: masked unless the view says the caller may see
 it whole (staff and admins of the union, on the detail)."""
 
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from shared.catalogues.models import Department, Topic
+from shared.catalogues.models import Topic
 from tenants.enterprises.models import Enterprise
 from tenants.events.models import Event
 from tenants.events.serializers import (
@@ -15,7 +14,7 @@ from tenants.events.serializers import (
 
 from .masking import mask_name, mask_phone
 from .models import Case, CaseKind, CaseSource, CaseTransition, DisputeDetail
-from .selectors import case_allowed_actions
+from .workflow import case_allowed_actions
 
 
 class CaseEventRefSerializer(serializers.ModelSerializer):
@@ -139,32 +138,3 @@ class CaseRaiseSerializer(serializers.Serializer):
     topic = serializers.PrimaryKeyRelatedField(queryset=Topic.objects.all(), required=False, allow_null=True)
     raised_on = serializers.DateField(required=False, allow_null=True)
     dispute = DisputeInputSerializer(required=False, allow_null=True)
-
-
-# Action inputs are lenient on purpose: the service decides what is missing and names the rule.
-class OutcomeSerializer(serializers.Serializer):
-    outcome = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class ReferSerializer(serializers.Serializer):
-    department = serializers.PrimaryKeyRelatedField(
-        queryset=Department.objects.all(), required=False, allow_null=True, default=None
-    )
-    deadline = serializers.DateField(required=False, allow_null=True, default=None)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class ExplanationSerializer(serializers.Serializer):
-    explanation = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class RateSerializer(serializers.Serializer):
-    satisfaction = serializers.IntegerField(help_text=str(_("1 (unhappy) to 5 (very satisfied)")))

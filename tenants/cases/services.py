@@ -1,11 +1,6 @@
-"""Writes for cases (问题/诉求): raise, then follow to an outcome. Each step checks that it makes sense for
-the case's status and records a CaseTransition (who, when, from, to, note), the raise included.
-
-    raised ──solve_on_site──▶ solved_on_site
-      │  └──refer──▶ referred ──progress──▶ in_progress ──resolve──▶ resolved
-      │                 └────────────resolve / close───────────────▶ closed (with explanation)
-    finished (solved_on_site, resolved, closed) ──reopen (reason)──▶ raised
-"""
+"""Writes for cases (问题/诉求): raise, then follow to an outcome. Each step checks with the state machine
+(tenants.cases.workflow) that it makes sense for the case's status and records a CaseTransition (who, when,
+from, to, note), the raise included."""
 
 from __future__ import annotations
 
@@ -21,28 +16,12 @@ from shared.core.exceptions import ApplicationError
 from tenants.enterprises.models import Enterprise
 from tenants.events.models import Event, EventStatus
 
-from .models import FINISHED_STATUSES, Case, CaseKind, CaseSource, CaseStatus, CaseTransition, DisputeDetail
-
-OPEN_STATUSES = (CaseStatus.RAISED, CaseStatus.REFERRED, CaseStatus.IN_PROGRESS)
-
-# Which statuses each action may start from (the names are those of case_allowed_actions).
-ACTION_FROM = {
-    "solve_on_site": (CaseStatus.RAISED,),
-    "refer": OPEN_STATUSES,
-    "progress": (CaseStatus.REFERRED, CaseStatus.IN_PROGRESS),
-    "resolve": OPEN_STATUSES,
-    "close": OPEN_STATUSES,
-    "reopen": FINISHED_STATUSES,
-    "rate": FINISHED_STATUSES,
-}
+from . import workflow
+from .models import Case, CaseKind, CaseSource, CaseStatus, CaseTransition, DisputeDetail
 
 
 def _fields_error(errors: dict[str, list]) -> ApplicationError:
     return ApplicationError(_("Some fields are not valid."), fields=errors)
-
-
-def _transition_error(message) -> ApplicationError:
-    return ApplicationError(message, code="invalid_transition")
 
 
 def _user(actor):
@@ -51,13 +30,6 @@ def _user(actor):
 
 def _lock(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
-
-
-def _require_from(case: Case, action: str, message) -> None:
-    if case.status not in ACTION_FROM[action]:
-        raise _transition_error(
-            _("%(rule)s This case is “%(status)s”.") % {"rule": message, "status": case.get_status_display()}
-        )
 
 
 def _record(case: Case, *, actor, from_status: str, note: str = "") -> CaseTransition:
@@ -130,6 +102,51 @@ def _dispute_detail(dispute: dict) -> DisputeDetail:
     )
 
 
+def _lookup(model, value, field: str, errors: dict, message):
+    """An instance as given, or found by its primary key; None and a field error when the key is unknown."""
+    if value is None or isinstance(value, model):
+        return value
+    found = model.objects.filter(pk=value).first()
+    if found is None:
+        errors[field] = [message]
+    return found
+
+
+def _check_kind(*, kind: str, source: str, title: str, errors: dict) -> None:
+    if kind not in CaseKind.values:
+        errors["kind"] = [_("Unknown kind of case.")]
+    if source not in CaseSource.values:
+        errors["source"] = [_("Unknown source.")]
+    if not _text(title):
+        errors["title"] = [_("A title is required.")]
+
+
+def _check_event(*, event: Event | None, source: str, errors: dict) -> None:
+    if event is None and source == CaseSource.EVENT and "event" not in errors:
+        errors["event"] = [_("A case raised at an event needs the event.")]
+    if event is not None and event.status == EventStatus.CANCELLED:
+        errors["event"] = [_("A cancelled event cannot receive cases.")]
+    if event is not None and source in (CaseSource.SURVEY, CaseSource.HOTLINE):
+        errors["source"] = [_("Cases from a survey or the hotline are not raised at an event.")]
+
+
+def _raised_on(raised_on: datetime.date | None, event: Event | None, errors: dict) -> datetime.date:
+    """The day given, else the event's held date, else today; never in the future."""
+    today = timezone.localdate()
+    if raised_on is None:
+        raised_on = event.held_date if event is not None and event.held_date else today
+    if raised_on > today:
+        errors["raised_on"] = [_("The date raised cannot be in the future.")]
+    return raised_on
+
+
+def _check_dispute(*, kind: str, dispute: dict | None, errors: dict) -> None:
+    if kind == CaseKind.DISPUTE and not dispute:
+        errors["dispute"] = [_("A labour dispute needs its applicants, respondent and amounts.")]
+    if kind != CaseKind.DISPUTE and dispute:
+        errors["dispute"] = [_("Only a labour dispute case has dispute details.")]
+
+
 @transaction.atomic
 def case_raise(
     *,
@@ -147,40 +164,14 @@ def case_raise(
     dispute: dict | None = None,
 ) -> Case:
     """A new case in status raised. `actor` may be None (a worker's QR submission)."""
-    today = timezone.localdate()
     errors: dict[str, list] = {}
-    if kind not in CaseKind.values:
-        errors["kind"] = [_("Unknown kind of case.")]
-    if source not in CaseSource.values:
-        errors["source"] = [_("Unknown source.")]
-    if not _text(title):
-        errors["title"] = [_("A title is required.")]
-    if event is not None and not isinstance(event, Event):
-        event = Event.objects.filter(pk=event).first()
-        if event is None:
-            errors["event"] = [_("Unknown event.")]
-    if event is None and source == CaseSource.EVENT and "event" not in errors:
-        errors["event"] = [_("A case raised at an event needs the event.")]
-    if event is not None and event.status == EventStatus.CANCELLED:
-        errors["event"] = [_("A cancelled event cannot receive cases.")]
-    if event is not None and source in (CaseSource.SURVEY, CaseSource.HOTLINE):
-        errors["source"] = [_("Cases from a survey or the hotline are not raised at an event.")]
-    if enterprise is not None and not isinstance(enterprise, Enterprise):
-        enterprise = Enterprise.objects.filter(pk=enterprise).first()
-        if enterprise is None:
-            errors["enterprise"] = [_("Unknown enterprise.")]
-    if topic is not None and not isinstance(topic, Topic):
-        topic = Topic.objects.filter(pk=topic).first()
-        if topic is None:
-            errors["topic"] = [_("Unknown topic.")]
-    if raised_on is None:
-        raised_on = event.held_date if event is not None and event.held_date else today
-    if raised_on > today:
-        errors["raised_on"] = [_("The date raised cannot be in the future.")]
-    if kind == CaseKind.DISPUTE and not dispute:
-        errors["dispute"] = [_("A labour dispute needs its applicants, respondent and amounts.")]
-    if kind != CaseKind.DISPUTE and dispute:
-        errors["dispute"] = [_("Only a labour dispute case has dispute details.")]
+    _check_kind(kind=kind, source=source, title=title, errors=errors)
+    event = _lookup(Event, event, "event", errors, _("Unknown event."))
+    _check_event(event=event, source=source, errors=errors)
+    enterprise = _lookup(Enterprise, enterprise, "enterprise", errors, _("Unknown enterprise."))
+    topic = _lookup(Topic, topic, "topic", errors, _("Unknown topic."))
+    raised_on = _raised_on(raised_on, event, errors)
+    _check_dispute(kind=kind, dispute=dispute, errors=errors)
     if errors:
         raise _fields_error(errors)
     detail = _dispute_detail(dispute) if dispute else None
@@ -207,12 +198,55 @@ def case_raise(
     return case
 
 
+# What happens to a case recorded on site, at once: nothing yet (followed up later), or one of these steps.
+ON_SITE_NEXT_STEPS = ("raised", "solve_on_site", "refer")
+
+
+@transaction.atomic
+def case_record_on_site(
+    *,
+    event,
+    actor,
+    kind: str,
+    title: str,
+    description: str = "",
+    submitter_name: str = "",
+    submitter_phone: str = "",
+    dispute: dict | None = None,
+    next_step: str = "raised",
+    outcome: str = "",
+    department=None,
+    deadline: datetime.date | None = None,
+    note: str = "",
+) -> Case:
+    """A case raised at an event (on the day it was held) and, in the same transaction, solved on site or
+    referred with a deadline. When any part is refused nothing is saved."""
+    if next_step not in ON_SITE_NEXT_STEPS:
+        raise _fields_error({"next_step": [_("Unknown next step.")]})
+    case = case_raise(
+        actor=actor,
+        kind=kind,
+        title=title,
+        description=description,
+        event=event,
+        source=CaseSource.EVENT,
+        submitter_name=submitter_name,
+        submitter_phone=submitter_phone,
+        dispute=dispute,
+    )
+    if next_step == "solve_on_site":
+        return case_solve_on_site(case=case, actor=actor, outcome=outcome)
+    if next_step == "refer":
+        return case_refer(case=case, actor=actor, department=department, deadline=deadline, note=note)
+    return case
+
+
 @transaction.atomic
 def case_solve_on_site(*, case: Case, actor, outcome: str) -> Case:
     """Answered or solved there and then, at the event."""
     outcome = _text(outcome)
     case = _lock(case)
-    _require_from(case, "solve_on_site", _("Only a newly raised case can be solved on site."))
+    workflow.step_require(case=case, name="solve_on_site")
     if case.event_id is None:
         raise ApplicationError(_("Only a case raised at an event can be solved on site."), code="on_site_needs_event")
     if not outcome:
@@ -236,7 +270,7 @@ def case_refer(*, case: Case, actor, department, deadline: datetime.date, note: 
     if not isinstance(deadline, datetime.date):
         errors["deadline"] = [_("A referred case needs a deadline.")]
     case = _lock(case)
-    _require_from(case, "refer", _("Only an open case can be referred."))
+    workflow.step_require(case=case, name="refer")
     if isinstance(deadline, datetime.date) and deadline < case.raised_on:
         errors["deadline"] = [_("The deadline cannot be before the day the case was raised.")]
     if errors:
@@ -253,7 +287,7 @@ def case_mark_progress(*, case: Case, actor, note: str) -> Case:
     """The department reports progress on a referred case."""
     note = _text(note)
     case = _lock(case)
-    _require_from(case, "progress", _("Progress is reported on a referred case."))
+    workflow.step_require(case=case, name="progress")
     if not note:
         raise _fields_error({"note": [_("Say what progress was made.")]})
     return _move(case, actor=actor, to_status=CaseStatus.IN_PROGRESS, note=note)
@@ -264,7 +298,7 @@ def case_resolve(*, case: Case, actor, outcome: str) -> Case:
     """The problem is solved; the outcome says how."""
     outcome = _text(outcome)
     case = _lock(case)
-    _require_from(case, "resolve", _("Only an open case can be resolved."))
+    workflow.step_require(case=case, name="resolve")
     if not outcome:
         raise _fields_error({"outcome": [_("A resolved case needs its outcome.")]})
     return _move(
@@ -278,7 +312,7 @@ def case_close(*, case: Case, actor, explanation: str) -> Case:
     """Closed without the requested result, with an explanation for the submitter (e.g. not lawful)."""
     explanation = _text(explanation)
     case = _lock(case)
-    _require_from(case, "close", _("Only an open case can be closed."))
+    workflow.step_require(case=case, name="close")
     if not explanation:
         raise _fields_error({"explanation": [_("A case is closed with an explanation.")]})
     return _move(
@@ -293,7 +327,7 @@ def case_reopen(*, case: Case, actor, reason: str) -> Case:
     its deadline, rating and finish date; its outcome stays in the history."""
     reason = _text(reason)
     case = _lock(case)
-    _require_from(case, "reopen", _("Only a finished case can be reopened."))
+    workflow.step_require(case=case, name="reopen")
     if not reason:
         raise _fields_error({"reason": [_("A reason is required to reopen a case.")]})
     return _move(
@@ -308,7 +342,7 @@ def case_rate(*, case: Case, actor, satisfaction: int) -> Case:
     if isinstance(satisfaction, bool) or not isinstance(satisfaction, int) or not 1 <= satisfaction <= 5:
         raise _fields_error({"satisfaction": [_("Satisfaction is a whole number from 1 to 5.")]})
     case = _lock(case)
-    _require_from(case, "rate", _("Only a finished case can be rated."))
+    workflow.step_require(case=case, name="rate")
     return _move(
         case, actor=actor, to_status=case.status, note=_("Satisfaction: %(n)d") % {"n": satisfaction},
         satisfaction=satisfaction,

@@ -11,6 +11,10 @@ class EventStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# An event takes workers' cases through its QR code (and shows the code) from planning until it is cancelled.
+QR_OPEN_STATUSES = (EventStatus.PLANNED, EventStatus.PREPARED, EventStatus.HELD)
+
+
 class VenueKind(models.TextChoices):
     ENTERPRISE = "enterprise", _("Enterprise")
     PARK = "park", _("Industrial park")
@@ -87,6 +91,10 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"第{self.number}期 {self.title}"
+
+    @property
+    def is_open_for_qr(self) -> bool:
+        return self.status in QR_OPEN_STATUSES
 
     @property
     def is_prepared(self) -> bool:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from shared.core.exceptions import ApplicationError
 from tenants.cases.models import Case
 
-from .models import Event, MediaReport
+from .models import QR_OPEN_STATUSES, Event, MediaReport
 
 
 def _count(queryset, group: str):
@@ -48,3 +48,8 @@ def event_list(*, filters: dict | None = None) -> QuerySet[Event]:
 
 def event_get(*, event_id) -> Event:
     return event_queryset().prefetch_related("enterprises", "invited_unions").get(pk=event_id)
+
+
+def event_open_for_qr(*, event_id) -> Event | None:
+    """The event a QR code names, while it takes workers' cases (not cancelled); None otherwise."""
+    return Event.objects.filter(pk=event_id, status__in=QR_OPEN_STATUSES).first()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from shared.catalogues.models import Department, Topic
 from shared.core.exceptions import ApplicationError
 from shared.unions.models import Union
+from shared.unions.selectors import union_invitable
 from tenants.enterprises.models import Enterprise
 
 from .models import Event, EventCounter, EventStatus, MediaReport, VenueKind
@@ -45,14 +46,14 @@ def _one(model, value, field: str):
     return _objects(model, [value], field)[0]
 
 
-def _invitable(values) -> list[Union]:
-    """Invited unions (city demonstration events) come from the same city: the city union or its counties."""
+def _invited_unions(values) -> list[Union]:
+    """Invited unions (city demonstration events) come from the same city: union_invitable says which."""
     unions = _objects(Union, values, "invited_unions")
     if not unions:
         return unions
     own = Union.objects.select_related("parent").get(schema_name=connection.schema_name)
-    city = own.city()
-    outsiders = [u.name for u in unions if u.pk == own.pk or (u.pk != city.pk and u.parent_id != city.pk)]
+    allowed = set(union_invitable(union=own).values_list("pk", flat=True))
+    outsiders = [u.name for u in unions if u.pk not in allowed]
     if outsiders:
         raise _field_error(
             "invited_unions",
@@ -101,7 +102,7 @@ def event_create(
     _check_basics(title=title, planned_date=planned_date, venue_kind=venue_kind)
     topic = _one(Topic, topic, "topic")
     departments = _objects(Department, departments, "departments")
-    invited_unions = _invitable(invited_unions)
+    invited_unions = _invited_unions(invited_unions)
     event = Event(
         number=_next_number(),
         title=title.strip(),
@@ -141,7 +142,7 @@ def event_update(*, event: Event, actor, **fields) -> Event:
     if "departments" in fields:
         event.departments.set(_objects(Department, fields["departments"], "departments"))
     if "invited_unions" in fields:
-        event.invited_unions.set(_invitable(fields["invited_unions"]))
+        event.invited_unions.set(_invited_unions(fields["invited_unions"]))
     return event
 
 

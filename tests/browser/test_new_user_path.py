@@ -85,7 +85,7 @@ def test_county_records_an_event_on_site_and_the_city_sees_the_progress(new_page
     staff.wait_for_selector("text=已保存：活动已记录为已举办。")
 
     staff.fill("#id_title", "食堂饭菜价格偏高")
-    staff.check("input[name=next_step][value=solve]")
+    staff.check("input[name=next_step][value=solve_on_site]")
     staff.fill("#id_outcome", "园区食堂当场承诺下月起推出平价套餐。")
     staff.click("button:has-text('保存问题')")
     staff.wait_for_selector("#onsite-case-list li:has-text('食堂饭菜价格偏高')")

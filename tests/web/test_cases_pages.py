@@ -77,7 +77,7 @@ def test_an_action_not_allowed_now_is_refused_with_a_message(page, make_case, in
     assert "此问题当前状态下不能进行这一步。" in response.content.decode()
     response = client.post(f"/cases/{case.pk}/refer/", {"refer-deadline": "2020-01-01"})
     assert response.status_code == 400
-    assert "该字段是必填项。" in response.content.decode()
+    assert "转办须指定部门。" in response.content.decode()
     assert client.post(f"/cases/{case.pk}/fly/", {}).status_code == 404
     with in_union("tcounty1"):
         assert Case.objects.get(pk=case.pk).status == "raised"
@@ -94,7 +94,7 @@ def test_create_case_without_event_and_dispute_needs_parties(page, in_union):
     }
     response = client.post("/cases/new/", base)
     assert response.status_code == 200
-    assert "劳动争议至少要有一名申请人。" in response.content.decode()
+    assert "劳动争议至少需要一名申请人。" in response.content.decode()
     assert 'value="加班费争议"' in response.content.decode()
     response = client.post(
         "/cases/new/", base | {"applicants": "王五", "respondent_name": "某公司", "claimed_amount": "1200"}

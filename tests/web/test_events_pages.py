@@ -122,7 +122,7 @@ def test_record_on_site_then_two_cases_one_referred(page, make_event, in_union, 
     # htmx: the answer is the case panel only.
     response = client.post(
         f"/events/{event.pk}/record/case/",
-        {"kind": "consultation", "title": "社保怎么转移", "next_step": "solve", "outcome": "已现场讲解"},
+        {"kind": "consultation", "title": "社保怎么转移", "next_step": "solve_on_site", "outcome": "已现场讲解"},
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
@@ -136,7 +136,7 @@ def test_record_on_site_then_two_cases_one_referred(page, make_event, in_union, 
         {"kind": "request", "title": "欠薪", "next_step": "refer", "deadline": deadline},
         HTTP_HX_REQUEST="true",
     )
-    assert "请选择交办的部门" in response.content.decode()
+    assert "转办须指定部门。" in response.content.decode()
     response = client.post(
         f"/events/{event.pk}/record/case/",
         {"kind": "request", "title": "欠薪", "next_step": "refer", "department": dept.pk, "deadline": deadline},

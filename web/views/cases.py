@@ -10,41 +10,18 @@ from django.utils.translation import gettext as _
 
 from shared.core.exceptions import ApplicationError
 from tenants.cases.models import Case
-from tenants.cases.selectors import case_allowed_actions, case_get, case_list
-from tenants.cases.services import (
-    case_close,
-    case_mark_progress,
-    case_raise,
-    case_rate,
-    case_refer,
-    case_reopen,
-    case_resolve,
-    case_solve_on_site,
-)
+from tenants.cases.selectors import case_get, case_list
+from tenants.cases.services import case_raise
+from tenants.cases.workflow import STEPS, case_allowed_actions
 from tenants.enterprises.selectors import enterprise_list
 from tenants.events.models import EventStatus
 from tenants.events.selectors import event_list
 from web.access import member_required
-from web.forms import CASE_ACTION_FORMS, CaseFilterForm, CaseForm, apply_error
-from web.views.events import DISPUTE_FIELDS
+from web.forms import DISPUTE_FIELDS, CaseFilterForm, CaseForm, apply_error, case_step_form
 
 from .common import filter_params, paginate, querystring_without_page
 
 FILTERS = ("status", "kind", "topic", "department", "overdue", "event", "date_from", "date_to")
-
-
-# action name -> the service call, given the case, the actor and the action form's cleaned data
-ACTIONS = {
-    "solve_on_site": lambda case, actor, data: case_solve_on_site(case=case, actor=actor, outcome=data["outcome"]),
-    "refer": lambda case, actor, data: case_refer(
-        case=case, actor=actor, department=data["department"], deadline=data["deadline"], note=data["note"]
-    ),
-    "progress": lambda case, actor, data: case_mark_progress(case=case, actor=actor, note=data["note"]),
-    "resolve": lambda case, actor, data: case_resolve(case=case, actor=actor, outcome=data["outcome"]),
-    "close": lambda case, actor, data: case_close(case=case, actor=actor, explanation=data["explanation"]),
-    "reopen": lambda case, actor, data: case_reopen(case=case, actor=actor, reason=data["reason"]),
-    "rate": lambda case, actor, data: case_rate(case=case, actor=actor, satisfaction=data["satisfaction"]),
-}
 
 
 def _case_or_404(case_id) -> Case:
@@ -71,13 +48,17 @@ def case_list_view(request):
     )
 
 
-def _action_forms(case, data=None, failed=None, failed_form=None):
-    forms = []
-    for name in case_allowed_actions(case=case):
-        form_class, label = CASE_ACTION_FORMS[name]
-        form = failed_form if name == failed else form_class(prefix=name)
-        forms.append({"name": name, "label": label, "form": form, "open": name == failed})
-    return forms
+def _action_forms(case, failed=None, failed_form=None):
+    """The forms of the steps allowed next (tenants.cases.workflow); a refused one keeps its input and errors."""
+    return [
+        {
+            "name": name,
+            "label": STEPS[name].label,
+            "form": failed_form if name == failed else case_step_form(STEPS[name]),
+            "open": name == failed,
+        }
+        for name in case_allowed_actions(case=case)
+    ]
 
 
 @member_required
@@ -97,18 +78,18 @@ def _detail_context(request, case, failed=None, failed_form=None):
 @member_required(write=True)
 def case_action_view(request, case_id, action):
     case = _case_or_404(case_id)
-    if action not in ACTIONS:
+    step = STEPS.get(action)
+    if step is None:
         raise Http404(_("No such action."))
     if request.method != "POST":
         return redirect("web:case-detail", case_id=case.pk)
-    form_class, _label = CASE_ACTION_FORMS[action]
-    form = form_class(request.POST, prefix=action)
-    if action not in case_allowed_actions(case=case):
+    form = case_step_form(step, request.POST)
+    if not step.allows(case):
         messages.error(request, _("This step is not possible for the case as it stands."))
         return redirect("web:case-detail", case_id=case.pk)
     if form.is_valid():
         try:
-            ACTIONS[action](case, request.user, form.cleaned_data)
+            step.perform(case=case, actor=request.user, data=form.cleaned_data)
         except ApplicationError as error:
             apply_error(form, error)
         else:

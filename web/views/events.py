@@ -6,7 +6,6 @@ import calendar
 import datetime
 
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shared.core.exceptions import ApplicationError
-from shared.unions.selectors import union_children
+from shared.unions.selectors import union_invitable
 from tenants.cases.selectors import case_list
-from tenants.cases.services import case_raise, case_refer, case_solve_on_site
+from tenants.cases.services import case_record_on_site
 from tenants.enterprises.selectors import enterprise_list
 from tenants.events.models import Event, EventStatus
 from tenants.events.selectors import event_get, event_list
@@ -31,6 +30,7 @@ from tenants.events.services import (
 )
 from web.access import member_required
 from web.forms import (
+    DISPUTE_FIELDS,
     CancelForm,
     EventFilterForm,
     EventForm,
@@ -44,13 +44,6 @@ from web.qr import intake_token, qr_svg
 
 from .common import filter_params, is_htmx, paginate, querystring_without_page
 
-QR_STATUSES = (EventStatus.PLANNED, EventStatus.PREPARED, EventStatus.HELD)
-DISPUTE_FIELDS = {
-    "dispute.applicants": "applicants",
-    "dispute.respondent": "respondent_name",
-    "dispute.claimed_amount": "claimed_amount",
-}
-
 
 def _event_or_404(event_id) -> Event:
     try:
@@ -60,8 +53,8 @@ def _event_or_404(event_id) -> Event:
 
 
 def _invitable(union):
-    """A city's demonstration events invite its counties; a county's events invite nobody here."""
-    return union_children(union=union) if union.is_city else None
+    """The pages ask for invited unions on a city's (demonstration) events only."""
+    return union_invitable(union=union) if union.is_city else None
 
 
 @member_required
@@ -180,7 +173,7 @@ def event_detail_view(request, event_id):
         "cancel_form": CancelForm(),
         "qr": None,
     }
-    if event.status in QR_STATUSES:
+    if event.is_open_for_qr:
         url = request.build_absolute_uri(
             reverse("web:intake", kwargs={"token": intake_token(union=request.tenant, event=event)})
         )
@@ -299,25 +292,20 @@ def event_record_case_view(request, event_id):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                case = case_raise(
-                    actor=request.user,
-                    kind=data["kind"],
-                    title=data["title"],
-                    description=data["description"],
-                    event=event,
-                    source="event",
-                    submitter_name=data["submitter_name"],
-                    submitter_phone=data["submitter_phone"],
-                    raised_on=event.held_date or timezone.localdate(),
-                    dispute=form.dispute(),
-                )
-                if data["next_step"] == "solve":
-                    case = case_solve_on_site(case=case, actor=request.user, outcome=data["outcome"])
-                elif data["next_step"] == "refer":
-                    case = case_refer(
-                        case=case, actor=request.user, department=data["department"], deadline=data["deadline"]
-                    )
+            case = case_record_on_site(
+                event=event,
+                actor=request.user,
+                kind=data["kind"],
+                title=data["title"],
+                description=data["description"],
+                submitter_name=data["submitter_name"],
+                submitter_phone=data["submitter_phone"],
+                dispute=form.dispute(),
+                next_step=data["next_step"],
+                outcome=data["outcome"],
+                department=data["department"],
+                deadline=data["deadline"],
+            )
         except ApplicationError as error:
             apply_error(form, error, field_map=DISPUTE_FIELDS)
         else:
@@ -337,7 +325,7 @@ def event_record_case_view(request, event_id):
 def event_qr_svg_view(request, event_id):
     """The event's QR code as an SVG file (for printing a poster)."""
     event = _event_or_404(event_id)
-    if event.status not in QR_STATUSES:
+    if not event.is_open_for_qr:
         raise Http404(_("A cancelled event has no QR code."))
     url = request.build_absolute_uri(
         reverse("web:intake", kwargs={"token": intake_token(union=request.tenant, event=event)})

@@ -15,12 +15,11 @@ from django.views.decorators.http import require_http_methods
 
 from shared.core.exceptions import ApplicationError
 from tenants.cases.services import case_raise
-from tenants.events.models import Event, EventStatus
+from tenants.events.selectors import event_open_for_qr
 from web.access import request_union
 from web.forms import IntakeForm, apply_error
 from web.qr import MAX_BODY_BYTES, intake_event_id, take_submission_slot
 
-OPEN_STATUSES = (EventStatus.PLANNED, EventStatus.PREPARED, EventStatus.HELD)
 TITLE_LENGTH = 40
 
 
@@ -35,7 +34,7 @@ def _event_for(request, token):
     event_id = intake_event_id(union=union, token=token)
     if event_id is None:
         return union, None
-    return union, Event.objects.filter(pk=event_id, status__in=OPEN_STATUSES).first()
+    return union, event_open_for_qr(event_id=event_id)
 
 
 def _title(description: str) -> str:

@@ -34,7 +34,7 @@
   }
 
   // A radio group shows only the fields meant for its choice (fields with errors stay visible):
-  // [data-next-step] drives [data-show-for] (outcome for "solve", department and deadline for "refer"),
+  // [data-next-step] drives [data-show-for] (outcome for "solve_on_site", department and deadline for "refer"),
   // [data-kind] drives [data-show-for-kind] (the dispute's parties and amount).
   function setupChoiceFields(root, groupSelector, fieldAttribute) {
     var datasetKey = fieldAttribute.replace(/^data-/, "").replace(/-([a-z])/g, function (_, c) { return c.toUpperCase(); });
