@@ -57,10 +57,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def create(self, request):
         data = CaseRaiseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        if values.get("dispute") is not None:
-            values["dispute"] = dict(values["dispute"])
-        case = case_raise(actor=request.user, **values)
+        case = case_raise(actor=request.user, **data.validated_data)
         return self._detail(case, status.HTTP_201_CREATED)
 
 

@@ -3,7 +3,7 @@ it whole (staff and admins of the union, on the detail)."""
 
 from rest_framework import serializers
 
-from shared.catalogues.models import Topic
+from shared.catalogues.models import Department, Topic
 from tenants.enterprises.models import Enterprise
 from tenants.events.models import Event
 from tenants.events.serializers import (
@@ -14,6 +14,7 @@ from tenants.events.serializers import (
 
 from .masking import mask_name, mask_phone
 from .models import Case, CaseKind, CaseSource, CaseTransition, DisputeDetail
+from .services import ON_SITE_NEXT_STEPS
 from .workflow import case_allowed_actions
 
 
@@ -138,3 +139,23 @@ class CaseRaiseSerializer(serializers.Serializer):
     topic = serializers.PrimaryKeyRelatedField(queryset=Topic.objects.all(), required=False, allow_null=True)
     raised_on = serializers.DateField(required=False, allow_null=True)
     dispute = DisputeInputSerializer(required=False, allow_null=True)
+
+
+class OnSiteCaseSerializer(serializers.Serializer):
+    """A case recorded at the event (on the day it was held) and what happened to it there: nothing yet
+    (raised), solved on site (outcome), or referred (department, deadline, note). Lenient like the steps'
+    inputs: the service names what is missing."""
+
+    kind = serializers.ChoiceField(choices=CaseKind.choices)
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True)
+    submitter_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    submitter_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    dispute = DisputeInputSerializer(required=False, allow_null=True)
+    next_step = serializers.ChoiceField(choices=ON_SITE_NEXT_STEPS, required=False, default="raised")
+    outcome = serializers.CharField(required=False, allow_blank=True, default="")
+    department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.all(), required=False, allow_null=True, default=None
+    )
+    deadline = serializers.DateField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(required=False, allow_blank=True, default="")

@@ -9,6 +9,9 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from shared.accounts.permissions import IsUnionMember
+from tenants.cases.selectors import case_get
+from tenants.cases.serializers import CaseSerializer, OnSiteCaseSerializer
+from tenants.cases.services import case_record_on_site
 
 from .filters import EventFilter
 from .models import Event
@@ -125,3 +128,18 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         data.is_valid(raise_exception=True)
         report = media_report_add(event=event, actor=request.user, **data.validated_data)
         return Response(MediaReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Record a case on site: raise it at the event, and solve it there or refer it, in one step",
+        request=OnSiteCaseSerializer,
+        responses={201: CaseSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="cases")
+    def record_case(self, request, pk=None):
+        event = self.get_object()
+        data = OnSiteCaseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = case_record_on_site(event=event, actor=request.user, **data.validated_data)
+        # only the union's admins and staff may write, and they see the submitter's contact data whole
+        body = CaseSerializer(case_get(case_id=case.pk), context={"show_contact": True}).data
+        return Response(body, status=status.HTTP_201_CREATED)

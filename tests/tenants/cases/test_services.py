@@ -9,17 +9,18 @@ from django.utils import timezone
 from shared.core.exceptions import ApplicationError
 from tenants.cases.models import Case, CaseStatus, CaseTransition, DisputeDetail
 from tenants.cases.selectors import case_list
-from tenants.cases.workflow import case_allowed_actions
 from tenants.cases.services import (
     case_close,
     case_mark_progress,
     case_raise,
     case_rate,
+    case_record_on_site,
     case_refer,
     case_reopen,
     case_resolve,
     case_solve_on_site,
 )
+from tenants.cases.workflow import case_allowed_actions
 from tenants.events.services import event_cancel
 from tests.tenants.events.factories import CaseFactory, EnterpriseFactory, EventFactory, department, held_event, topic
 
@@ -251,3 +252,20 @@ def test_transitions_are_only_appended(staff):
     case_close(case=case, actor=staff, explanation="重复件")
     after = list(CaseTransition.objects.filter(case=case).values_list("pk", flat=True))
     assert after[: len(before)] == before and len(after) == len(before) + 1
+
+
+def test_record_on_site_raises_and_refers_in_one_transaction(staff):
+    event = held_event(held_date=datetime.date(2026, 3, 15))
+    case = case_record_on_site(
+        event=event, actor=staff, kind="request", title="欠薪", next_step="refer", department=department(),
+        deadline=datetime.date(2026, 4, 15), note="请跟进",
+    )  # fmt: skip
+    assert (case.status, case.raised_on, case.source) == ("referred", datetime.date(2026, 3, 15), "event")
+    assert history(case) == [("", "raised"), ("raised", "referred")]
+    with pytest.raises(ApplicationError) as error:
+        case_record_on_site(event=event, actor=staff, kind="request", title="已解决", next_step="solve_on_site")
+    assert set(error.value.fields) == {"outcome"}
+    with pytest.raises(ApplicationError) as error:
+        case_record_on_site(event=event, actor=staff, kind="request", title="乱填", next_step="later")
+    assert set(error.value.fields) == {"next_step"}
+    assert list(Case.objects.values_list("title", flat=True)) == ["欠薪"]  # the refused ones left nothing

@@ -23,6 +23,7 @@ def test_schema_is_valid_and_documents_our_paths(schema):
         "/api/v1/events/{id}/hold/",
         "/api/v1/events/{id}/cancel/",
         "/api/v1/events/{id}/media-reports/",
+        "/api/v1/events/{id}/cases/",
         "/api/v1/cases/",
         "/api/v1/cases/{id}/",
         "/api/v1/cases/{id}/solve-on-site/",
