@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from oversight.rollup.models import UnionYearStats
 from oversight.rollup.selectors import quota_for
 from shared.unions.models import Union
+from shared.unions.selectors import union_children
 from tenants.stats.selectors import STAT_KEYS
 
 from .models import Adjustment, AssessmentScheme, Export, Publication, PublishedScore
@@ -106,9 +107,9 @@ def assessment_rows(
 def assessment_live_rows(*, city: Union, year: int, items: list[dict] | None = None) -> list[dict]:
     """Current (unpublished) scores of the city's child unions, from the roll-up: four queries plus one per
     union level for the quota, whatever the number of unions."""
-    unions = list(Union.objects.filter(parent=city).order_by("region_code", "code"))
+    unions = list(union_children(union=city))
     items = items if items is not None else scheme_items_for(city=city, year=year)
-    stats_rows = UnionYearStats.objects.filter(union__parent=city, year=year)
+    stats_rows = UnionYearStats.objects.filter(union__in=unions, year=year)
     stats_by_union, computed_at = {}, {}
     for row in stats_rows:
         stats_by_union[row.union_id] = row.as_stats()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from shared.core.exceptions import ApplicationError
 from shared.core.serializers import MAX_YEAR, MIN_YEAR
 from shared.unions.models import Union
+from shared.unions.selectors import union_child_get
 
 from .models import Adjustment, AssessmentScheme, Export, ExportFormat, ExportStatus, Publication, PublishedScore
 from .scoring import validate_items
@@ -75,7 +76,7 @@ def scheme_save(*, city: Union, year: int, items, actor) -> AssessmentScheme:
 def adjustment_add(*, city: Union, year: int, union_code: str, points, reason, actor) -> Adjustment:
     """Add ± points to one of the city's child unions for `year`, with a reason (audited, append-only)."""
     year = clean_year(year)
-    union = Union.objects.filter(parent=city, code=union_code).first() if isinstance(union_code, str) else None
+    union = union_child_get(union=city, code=union_code) if isinstance(union_code, str) else None
     if union is None:
         raise _invalid("union", _("Not a union of this city."))
     try:

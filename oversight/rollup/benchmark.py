@@ -16,6 +16,7 @@ from django_tenants.utils import schema_context
 
 from shared.catalogues.models import Department, Topic
 from shared.unions.models import Union
+from shared.unions.selectors import union_children
 from shared.unions.services import union_create, union_discard
 from tenants.cases.models import Case, CaseStatus, CaseTransition
 from tenants.enterprises.models import Enterprise
@@ -185,7 +186,7 @@ def compliance_from_rollup(*, city: Union, year: int, today: datetime.date) -> l
 
 
 def compliance_by_looping(*, city: Union, year: int, today: datetime.date) -> list[tuple]:
-    children = list(Union.objects.filter(parent=city).order_by("region_code", "code"))
+    children = list(union_children(union=city))
     stats = _stats_by_looping(children, year, today)
     quotas = {level: quota_for(year=year, level=level) for level in {u.level for u in children}}
     rows = [
@@ -218,7 +219,7 @@ def rankings_by_looping(*, city: Union, year: int, today: datetime.date) -> list
         scheme_items_for,
     )
 
-    children = list(Union.objects.filter(parent=city).order_by("region_code", "code"))
+    children = list(union_children(union=city))
     stats = _stats_by_looping(children, year, today)
     quotas = {level: quota_for(year=year, level=level) for level in {u.level for u in children}}
     adjustments: dict[int, list[dict]] = {}

@@ -11,6 +11,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from shared.unions.models import Union, UnionLevel
+from shared.unions.selectors import union_children
 
 from .models import Notice, QuotaRule, UnionYearStats
 
@@ -36,7 +37,7 @@ def rollup_years_of_union() -> set[int]:
 
 def rollup_for_city(*, city: Union, year: int) -> QuerySet[UnionYearStats]:
     """The roll-up rows of the city's child unions for `year` (children without a row have none yet)."""
-    return UnionYearStats.objects.filter(union__parent=city, year=year).select_related("union")
+    return UnionYearStats.objects.filter(union__in=union_children(union=city), year=year).select_related("union")
 
 
 def rollup_stats(*, union: Union, year: int) -> dict | None:
@@ -113,7 +114,7 @@ def compliance_for_city(*, city: Union, year: int, today: datetime.date | None =
     """One row per child union of `city`, in registry order: quota, events held and planned, pace and when
     the figures were computed. A fixed number of queries, whatever the number of children."""
     today = today or timezone.localdate()
-    children = list(Union.objects.filter(parent=city).order_by("region_code", "code"))
+    children = list(union_children(union=city))
     rows = {row.union_id: row for row in UnionYearStats.objects.filter(union__in=children, year=year)}
     quotas = {level: quota_for(year=year, level=level) for level in {union.level for union in children}}
     return [

@@ -122,7 +122,8 @@ def reminders_send(*, today: datetime.date | None = None) -> dict[str, int]:
     """Notify, once per condition: the admins of each county union that is behind the quarterly pace
     (from the roll-up), and the admins and staff of each union with overdue cases (one query per schema:
     this runs nightly, so looping over the schemas is fine here). Returns the number of new notices."""
-    from tenants.cases.models import FINISHED_STATUSES, Case
+    from tenants.cases.models import Case
+    from tenants.cases.selectors import case_overdue_condition
 
     today = today or timezone.localdate()
     created = {"pace": 0, "overdue": 0}
@@ -153,8 +154,7 @@ def reminders_send(*, today: datetime.date | None = None) -> dict[str, int]:
         for union in Union.objects.order_by("pk"):
             with schema_context(union.schema_name):
                 overdue = list(
-                    Case.objects.filter(deadline__isnull=False, deadline__lt=today)
-                    .exclude(status__in=FINISHED_STATUSES)
+                    Case.objects.filter(case_overdue_condition(today=today))
                     .order_by("deadline", "pk")
                     .values("pk", "title", "deadline")
                 )

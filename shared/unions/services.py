@@ -13,6 +13,7 @@ from django_tenants.utils import get_public_schema_name, schema_context, schema_
 from shared.core.exceptions import ApplicationError
 
 from .models import Domain, Union, UnionLevel
+from .selectors import union_children
 
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 REGION_RE = re.compile(r"^[1-9]\d{5}$")
@@ -124,7 +125,7 @@ def union_discard(*, union: Union) -> None:
     Django's delete collector follows every relation to unions, including the tenant tables' links to
     them (e.g. events' invited unions), so it runs inside the union's own schema where those tables exist.
     """
-    for child in Union.objects.filter(parent=union):
+    for child in union_children(union=union):
         union_discard(union=child)
     with transaction.atomic():
         schema_ddl_lock()

@@ -27,6 +27,7 @@ from django_tenants.utils import schema_context
 from shared.accounts.models import Membership, Role
 from shared.catalogues.models import Department, Topic
 from shared.unions.models import Union
+from shared.unions.selectors import union_children
 from tenants.cases.models import Case, CaseKind, CaseSource, CaseStatus, CaseTransition, DisputeDetail
 from tenants.enterprises.models import Enterprise, HarmonyLevel
 from tenants.enterprises.validators import CHARSET, credit_code_check_char
@@ -546,7 +547,7 @@ def _load(*, union: Union, seed: int, today: datetime.date) -> dict:
     rng = random.Random(f"{seed}:{union.code}")
     topics = {t.name: t for t in Topic.objects.all()}
     departments = {d.name: d for d in Department.objects.all()}
-    counties = {u.code: u for u in Union.objects.filter(parent=union)} if union.is_city else {}
+    counties = {u.code: u for u in union_children(union=union)} if union.is_city else {}
     enterprises = _enterprises(rng, union, 700 if union.is_city else rng.randint(180, 260))
 
     # Up to three months ahead: the events after today are the upcoming ones.

@@ -7,11 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from shared.catalogues.models import Topic
 from shared.core.exceptions import ApplicationError
+from shared.core.serializers import MAX_YEAR, MIN_YEAR
 
 from .models import PlanAdjustment, PlanItem, Suggestion, SuggestionSource
 
-MIN_YEAR = 2000
-MAX_YEAR = 2100
 ADJUSTABLE_FIELDS = ("month", "theme", "topic", "departments")
 
 

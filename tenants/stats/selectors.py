@@ -12,7 +12,8 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
-from tenants.cases.models import FINISHED_STATUSES, Case, CaseStatus, CaseTransition
+from tenants.cases.models import Case, CaseStatus, CaseTransition
+from tenants.cases.selectors import case_overdue_condition
 from tenants.events.models import Event, EventStatus, MediaReport
 
 STAT_KEYS = (
@@ -73,7 +74,7 @@ def union_year_stats(*, year: int, today: datetime.date | None = None) -> dict:
                 finished_on__lte=F("deadline"),
             ),
         ),
-        overdue=Count("id", filter=Q(deadline__lt=today) & ~Q(status__in=FINISHED_STATUSES)),
+        overdue=Count("id", filter=case_overdue_condition(today=today)),
     )
 
     event_departments = set(

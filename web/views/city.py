@@ -22,6 +22,7 @@ from oversight.assessment.services import adjustment_add, assessment_publish, as
 from oversight.rollup.selectors import compliance_for_city, rollup_for_city
 from shared.core.exceptions import ApplicationError
 from shared.unions.models import Union
+from shared.unions.selectors import union_children
 from tenants.cases.selectors import case_list
 from tenants.events.selectors import event_list
 from web.access import member_required
@@ -85,7 +86,7 @@ class ReopenForm(forms.Form):
 def _assessment_context(request, year, adjustment_form=None, reopen_form=None):
     city = request.tenant
     view = assessment_view(city=city, year=year)
-    children = list(Union.objects.filter(parent=city).order_by("region_code", "code"))
+    children = list(union_children(union=city))
     return {
         "year": year,
         "years": _years(year),
@@ -112,7 +113,7 @@ def city_assessment_view(request):
 @member_required(city=True, admin=True)
 def city_adjustment_add_view(request):
     year = year_param(request)
-    children = list(Union.objects.filter(parent=request.tenant).order_by("region_code", "code"))
+    children = list(union_children(union=request.tenant))
     form = AdjustmentForm(request.POST or None, unions=children)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -196,7 +197,7 @@ def city_export_download_view(request, export_id):
 
 
 def _child_or_404(request, code) -> Union:
-    return get_object_or_404(Union.objects.filter(parent=request.tenant), code=code)
+    return get_object_or_404(union_children(union=request.tenant), code=code)
 
 
 @member_required(city=True)

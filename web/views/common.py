@@ -5,15 +5,17 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.utils import timezone
 
+from shared.core.serializers import MAX_YEAR, MIN_YEAR
+
 
 def year_param(request) -> int:
-    """?year=YYYY, within a sane range; this year otherwise."""
+    """?year=YYYY within the one year range (shared.core) and at most five years ahead; this year otherwise."""
     this_year = timezone.localdate().year
     try:
         year = int(request.GET.get("year", this_year))
     except (TypeError, ValueError):
         return this_year
-    return year if 2000 <= year <= this_year + 5 else this_year
+    return year if MIN_YEAR <= year <= min(MAX_YEAR, this_year + 5) else this_year
 
 
 def filter_params(request, names) -> dict:
