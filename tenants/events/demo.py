@@ -28,7 +28,15 @@ from shared.accounts.models import Membership, Role
 from shared.catalogues.models import Department, Topic
 from shared.unions.models import Union
 from shared.unions.selectors import union_children
-from tenants.cases.models import Case, CaseKind, CaseSource, CaseStatus, CaseTransition, DisputeDetail
+from tenants.cases.models import (
+    FINISHED_STATUSES,
+    Case,
+    CaseKind,
+    CaseSource,
+    CaseStatus,
+    CaseTransition,
+    DisputeDetail,
+)
 from tenants.enterprises.models import Enterprise, HarmonyLevel
 from tenants.enterprises.validators import CHARSET, credit_code_check_char
 
@@ -358,6 +366,47 @@ def _county_plans(rng: random.Random, union: Union, until: datetime.date) -> lis
     return plans
 
 
+TITLES = {
+    CaseKind.CONSULTATION: CONSULTATIONS,
+    CaseKind.REQUEST: REQUESTS,
+    CaseKind.SUGGESTION: SUGGESTIONS,
+    CaseKind.DISPUTE: DISPUTES,
+}
+
+
+def _case_kind(rng: random.Random, *, dispute: str, on_site: bool) -> str:
+    kind = (
+        CaseKind.DISPUTE
+        if dispute
+        else rng.choice([CaseKind.CONSULTATION] * 5 + [CaseKind.REQUEST] * 3 + [CaseKind.SUGGESTION] * 2)
+    )
+    return CaseKind.CONSULTATION if on_site and kind == CaseKind.SUGGESTION else kind
+
+
+def _dispute_detail(rng: random.Random, *, enterprise: Enterprise | None, agreed: bool) -> DisputeDetail:
+    claimed = Decimal(rng.randrange(3000, 60000, 100))
+    return DisputeDetail(
+        applicants="\n".join(_person(rng)[0] or "匿名职工" for _ in range(rng.randint(1, 3))),
+        respondent=enterprise,
+        respondent_name=enterprise.name if enterprise else "某企业",
+        claimed_amount=claimed,
+        agreed_amount=(claimed * Decimal("0.8")).quantize(Decimal("1")) if agreed else None,
+        outcome="双方现场达成调解协议，企业当场支付" if agreed else "",
+    )
+
+
+class _History:
+    """A case's transitions as it is built: (from, to, at, note), starting with the raise."""
+
+    def __init__(self, raised_on: datetime.date):
+        self.status = CaseStatus.RAISED
+        self.steps = [("", CaseStatus.RAISED, _aware(raised_on, 10), "登记")]
+
+    def move(self, to: str, day: datetime.date, hour: int, note: str) -> None:
+        self.steps.append((self.status, to, _aware(day, hour), note))
+        self.status = to
+
+
 class _Builder:
     """Collects rows for bulk inserts and timestamps for the history."""
 
@@ -381,19 +430,7 @@ class _Builder:
         dispute: str = "",  # "", "open" or "agreed"
         handled: bool = True,
     ) -> None:
-        kind = (
-            CaseKind.DISPUTE
-            if dispute
-            else rng.choice([CaseKind.CONSULTATION] * 5 + [CaseKind.REQUEST] * 3 + [CaseKind.SUGGESTION] * 2)
-        )
-        if on_site and kind == CaseKind.SUGGESTION:
-            kind = CaseKind.CONSULTATION
-        title = {
-            CaseKind.CONSULTATION: CONSULTATIONS,
-            CaseKind.REQUEST: REQUESTS,
-            CaseKind.SUGGESTION: SUGGESTIONS,
-            CaseKind.DISPUTE: DISPUTES,
-        }[kind]
+        kind = _case_kind(rng, dispute=dispute, on_site=on_site)
         name, phone = _person(rng)
         source = (
             (CaseSource.QR if rng.random() < 0.2 else CaseSource.EVENT)
@@ -405,7 +442,7 @@ class _Builder:
             event=event,
             source=source,
             kind=kind,
-            title=rng.choice(title),
+            title=rng.choice(TITLES[kind]),
             description="",
             submitter_name=name,
             submitter_phone=phone,
@@ -414,76 +451,74 @@ class _Builder:
             raised_on=raised_on,
         )
         actor = rng.choice(self.actors)
-        steps = [("", CaseStatus.RAISED, _aware(raised_on, 10), "登记")]
-        status = CaseStatus.RAISED
+        history = _History(raised_on)
         age = (self.today - raised_on).days
-
-        def move(to: str, day: datetime.date, hour: int, note: str) -> None:
-            nonlocal status
-            steps.append((status, to, _aware(day, hour), note))
-            status = to
-
         if on_site and event is not None:
             case.outcome = rng.choice(ON_SITE_OUTCOMES)
             case.finished_on = raised_on
-            move(CaseStatus.SOLVED_ON_SITE, raised_on, 11, case.outcome)
+            history.move(CaseStatus.SOLVED_ON_SITE, raised_on, 11, case.outcome)
         elif not handled or (age <= 14 and rng.random() < 0.6):
             pass  # just raised, not yet handled
         elif kind == CaseKind.CONSULTATION and rng.random() < 0.5:
             case.outcome = "已电话答复"
             case.finished_on = min(raised_on + datetime.timedelta(days=rng.randint(1, 5)), self.today)
-            move(CaseStatus.RESOLVED, case.finished_on, 15, case.outcome)
+            history.move(CaseStatus.RESOLVED, case.finished_on, 15, case.outcome)
         else:
-            department = self.departments.get(
-                rng.choice(["人力社保局"] * 3 + ["市场监管局", "司法局", "法院", "公安局(交警)"])
-            )
-            if dispute:
-                department = self.departments.get("人力社保局")
-            case.department = department
-            case.deadline = raised_on + datetime.timedelta(days=rng.choice((15, 20, 30)))
-            move(CaseStatus.REFERRED, raised_on, 16, f"转{department.name}办理" if department else "转办")
-            roll = rng.random()
-            overdue_allowed = age < 730
-            if case.deadline >= self.today:
-                if age > 5 and roll < 0.6:
-                    move(CaseStatus.IN_PROGRESS, raised_on + datetime.timedelta(days=3), 10, rng.choice(PROGRESS_NOTES))
-            elif overdue_allowed and roll < 0.12:
-                move(CaseStatus.IN_PROGRESS, raised_on + datetime.timedelta(days=5), 10, rng.choice(PROGRESS_NOTES))
-            else:
-                if rng.random() < 0.5:
-                    move(CaseStatus.IN_PROGRESS, raised_on + datetime.timedelta(days=4), 10, rng.choice(PROGRESS_NOTES))
-                late = rng.random() < 0.15
-                span = (case.deadline - raised_on).days
-                done = raised_on + datetime.timedelta(
-                    days=rng.randint(span + 2, span + 20) if late else rng.randint(5, span)
-                )
-                done = min(done, self.today)
-                if rng.random() < 0.15 and not dispute:
-                    case.outcome = rng.choice(CLOSE_EXPLANATIONS)
-                    move(CaseStatus.CLOSED, done, 15, case.outcome)
-                else:
-                    case.outcome = rng.choice(RESOLVED_OUTCOMES)
-                    move(CaseStatus.RESOLVED, done, 15, case.outcome)
-                case.finished_on = done
-        if status in (CaseStatus.SOLVED_ON_SITE, CaseStatus.RESOLVED, CaseStatus.CLOSED) and rng.random() < 0.6:
-            case.satisfaction = rng.choice((5, 5, 5, 4, 4, 3, 2))
-            rated = min(case.finished_on + datetime.timedelta(days=3), self.today)
-            steps.append((status, status, _aware(rated, 9), f"满意度：{case.satisfaction}"))
-        case.status = status
+            self._refer(rng, case, history, age=age, dispute=dispute)
+        self._rate(rng, case, history)
+        case.status = history.status
         case.created_by = actor
         self.cases.append(case)
-        self.steps.append((case, [(*step, actor) for step in steps]))
+        self.steps.append((case, [(*step, actor) for step in history.steps]))
         if dispute:
-            claimed = Decimal(rng.randrange(3000, 60000, 100))
-            detail = DisputeDetail(
-                applicants="\n".join(_person(rng)[0] or "匿名职工" for _ in range(rng.randint(1, 3))),
-                respondent=enterprise,
-                respondent_name=enterprise.name if enterprise else "某企业",
-                claimed_amount=claimed,
-                agreed_amount=(claimed * Decimal("0.8")).quantize(Decimal("1")) if dispute == "agreed" else None,
-                outcome="双方现场达成调解协议，企业当场支付" if dispute == "agreed" else "",
-            )
-            self.disputes.append((case, detail))
+            self.disputes.append((case, _dispute_detail(rng, enterprise=enterprise, agreed=dispute == "agreed")))
+
+    def _refer(self, rng: random.Random, case: Case, history: _History, *, age: int, dispute: str) -> None:
+        """Referred with a deadline; then in progress, overdue, or finished (sometimes late)."""
+        department = self.departments.get(
+            rng.choice(["人力社保局"] * 3 + ["市场监管局", "司法局", "法院", "公安局(交警)"])
+        )
+        if dispute:
+            department = self.departments.get("人力社保局")
+        raised_on = case.raised_on
+        case.department = department
+        case.deadline = raised_on + datetime.timedelta(days=rng.choice((15, 20, 30)))
+        history.move(CaseStatus.REFERRED, raised_on, 16, f"转{department.name}办理" if department else "转办")
+        roll = rng.random()
+        overdue_allowed = age < 730
+        if case.deadline >= self.today:
+            if age > 5 and roll < 0.6:
+                history.move(
+                    CaseStatus.IN_PROGRESS, raised_on + datetime.timedelta(days=3), 10, rng.choice(PROGRESS_NOTES)
+                )
+        elif overdue_allowed and roll < 0.12:
+            history.move(CaseStatus.IN_PROGRESS, raised_on + datetime.timedelta(days=5), 10, rng.choice(PROGRESS_NOTES))
+        else:
+            self._finish(rng, case, history, dispute=dispute)
+
+    def _finish(self, rng: random.Random, case: Case, history: _History, *, dispute: str) -> None:
+        """A referred case past its deadline that was resolved or closed, on time or (sometimes) late."""
+        raised_on = case.raised_on
+        if rng.random() < 0.5:
+            history.move(CaseStatus.IN_PROGRESS, raised_on + datetime.timedelta(days=4), 10, rng.choice(PROGRESS_NOTES))
+        late = rng.random() < 0.15
+        span = (case.deadline - raised_on).days
+        done = raised_on + datetime.timedelta(days=rng.randint(span + 2, span + 20) if late else rng.randint(5, span))
+        done = min(done, self.today)
+        if rng.random() < 0.15 and not dispute:
+            case.outcome = rng.choice(CLOSE_EXPLANATIONS)
+            history.move(CaseStatus.CLOSED, done, 15, case.outcome)
+        else:
+            case.outcome = rng.choice(RESOLVED_OUTCOMES)
+            history.move(CaseStatus.RESOLVED, done, 15, case.outcome)
+        case.finished_on = done
+
+    def _rate(self, rng: random.Random, case: Case, history: _History) -> None:
+        """Most finished cases get the submitter's satisfaction a few days later."""
+        if history.status in FINISHED_STATUSES and rng.random() < 0.6:
+            case.satisfaction = rng.choice((5, 5, 5, 4, 4, 3, 2))
+            rated = min(case.finished_on + datetime.timedelta(days=3), self.today)
+            history.steps.append((history.status, history.status, _aware(rated, 9), f"满意度：{case.satisfaction}"))
 
     def reopen_one(self, rng: random.Random) -> None:
         """One resolved case that was reopened, referred again and resolved again."""
@@ -543,6 +578,103 @@ def demo_history_load(*, union: Union, seed: int, today: datetime.date | None = 
         return _load(union=union, seed=seed, today=today)
 
 
+def _event(plan: _Plan, number: int, erng: random.Random, *, held: bool, topics: dict) -> Event:
+    """The event of one plan: cancelled, held (figures, preparation done) or upcoming (preparation under way)."""
+    event = Event(
+        number=number,
+        title=plan.title,
+        topic=topics.get(plan.topic),
+        planned_date=plan.planned,
+        venue_kind=plan.venue_kind,
+        venue_name=plan.venue_name,
+        summary="",
+    )
+    if plan.cancel_reason:
+        event.status = EventStatus.CANCELLED
+        event.cancel_reason = plan.cancel_reason
+    elif held:
+        event.status = EventStatus.HELD
+        event.held_date = plan.planned
+        event.worker_attendance = erng.randint(*plan.attendance)
+        event.unregistered_enterprise_count = erng.randint(*plan.unregistered)
+        for name in PREP_FIELDS:
+            setattr(event, name, True)
+    else:  # upcoming: preparation under way
+        ticked = erng.randint(0, len(PREP_FIELDS))
+        for name in PREP_FIELDS[:ticked]:
+            setattr(event, name, True)
+        event.status = EventStatus.PREPARED if ticked == len(PREP_FIELDS) else EventStatus.PLANNED
+    return event
+
+
+class _Links:
+    """The rows around the events, collected for bulk inserts."""
+
+    def __init__(self):
+        self.departments, self.unions, self.enterprises, self.reports = [], [], [], []
+
+    def plan(self, event: Event, plan: _Plan, *, departments: dict, counties: dict) -> None:
+        """The partner departments and (for a city's demonstration events) the invited counties."""
+        for name in plan.departments:
+            if name in departments:
+                self.departments.append(Event.departments.through(event=event, department=departments[name]))
+        invited = list(counties.values()) if plan.invite_counties and counties else []
+        invited += [counties[code] for code in plan.invite if code in counties and counties[code] not in invited]
+        for other in invited:
+            self.unions.append(Event.invited_unions.through(event=event, union=other))
+
+    def save(self) -> None:
+        Event.departments.through.objects.bulk_create(self.departments, batch_size=2000)
+        Event.invited_unions.through.objects.bulk_create(self.unions, batch_size=2000)
+        Event.enterprises.through.objects.bulk_create(self.enterprises, batch_size=5000)
+        MediaReport.objects.bulk_create(self.reports)
+
+
+def _held(event: Event, plan: _Plan, erng: random.Random, *, builder: _Builder, links: _Links, enterprises, today):
+    """What a held event reached: enterprises, cases (on site and referred, disputes), summary, media."""
+    reached = erng.sample(enterprises, min(erng.randint(*plan.linked), len(enterprises)))
+    links.enterprises += [Event.enterprises.through(event=event, enterprise=firm) for firm in reached]
+    on_site = erng.randint(*plan.on_site)
+    others = erng.randint(*plan.other_cases)
+    at_event = {"event": event, "raised_on": event.held_date, "topic": event.topic, "enterprises": reached}
+    for _ in range(on_site):
+        builder.case(erng, **at_event, on_site=True)
+    for _ in range(others):
+        builder.case(erng, **at_event, on_site=False)
+    for _ in range(plan.disputes):  # mediated there and then when the parties agreed
+        builder.case(erng, **at_event, on_site=plan.dispute_agreed, dispute="agreed" if plan.dispute_agreed else "open")
+    if erng.random() < 0.08:
+        builder.case(erng, **at_event, on_site=False, dispute="open")
+    event.summary = (
+        f"{event.worker_attendance}人次职工参加，走访企业{len(reached) + event.unregistered_enterprise_count}家，"
+        f"收集问题{on_site + others}个，现场解决{on_site}个，其余转相关部门限期办理。"
+    )
+    outlets = list(plan.media) or ([erng.choice(OUTLETS)] if erng.random() < plan.media_chance else [])
+    for outlet in outlets:
+        links.reports.append(
+            MediaReport(
+                event=event,
+                outlet=outlet,
+                title=f"“工情直通车”开进{plan.venue_name}：{plan.title}",
+                published_on=min(event.held_date + datetime.timedelta(days=erng.randint(1, 4)), today),
+            )
+        )
+
+
+def _off_event_cases(rng: random.Random, builder: _Builder, *, union: Union, topics: dict, enterprises, today):
+    """Problems that came in without an event: the hotline and the annual survey, a few a month."""
+    for year, month in _months(START, today):
+        for _ in range(rng.randint(0, 3 if union.is_city else 2)):
+            day = datetime.date(year, month, rng.randint(1, 28))
+            if day <= today:
+                builder.case(rng, event=None, raised_on=day, topic=rng.choice(list(topics.values())), enterprises=enterprises, on_site=False)  # fmt: skip
+    for days in (1, 2):  # just in from the hotline, nobody has looked at them yet
+        builder.case(
+            rng, event=None, raised_on=today - datetime.timedelta(days=days), topic=None, enterprises=enterprises,
+            on_site=False, handled=False,
+        )  # fmt: skip
+
+
 def _load(*, union: Union, seed: int, today: datetime.date) -> dict:
     rng = random.Random(f"{seed}:{union.code}")
     topics = {t.name: t for t in Topic.objects.all()}
@@ -559,101 +691,22 @@ def _load(*, union: Union, seed: int, today: datetime.date) -> dict:
     for number, plan in enumerate(plans, start=1):
         erng = random.Random(f"{seed}:{union.code}:{number}")
         held = plan.planned <= today and not plan.cancel_reason
-        event = Event(
-            number=number,
-            title=plan.title,
-            topic=topics.get(plan.topic),
-            planned_date=plan.planned,
-            venue_kind=plan.venue_kind,
-            venue_name=plan.venue_name,
-            summary="",
-        )
-        if plan.cancel_reason:
-            event.status = EventStatus.CANCELLED
-            event.cancel_reason = plan.cancel_reason
-        elif held:
-            event.status = EventStatus.HELD
-            event.held_date = plan.planned
-            event.worker_attendance = erng.randint(*plan.attendance)
-            event.unregistered_enterprise_count = erng.randint(*plan.unregistered)
-            for name in PREP_FIELDS:
-                setattr(event, name, True)
-        else:  # upcoming: preparation under way
-            ticked = erng.randint(0, len(PREP_FIELDS))
-            for name in PREP_FIELDS[:ticked]:
-                setattr(event, name, True)
-            event.status = EventStatus.PREPARED if ticked == len(PREP_FIELDS) else EventStatus.PLANNED
-        events.append(event)
+        events.append(_event(plan, number, erng, held=held, topics=topics))
         extras.append((plan, erng, held))
     Event.objects.bulk_create(events)
     EventCounter.objects.update_or_create(pk=1, defaults={"last_number": len(events)})
 
-    dept_links, union_links, firm_links, reports = [], [], [], []
+    links = _Links()
     builder = _Builder(today=today, actors=_actors(union), departments=departments)
     for event, (plan, erng, held) in zip(events, extras, strict=True):
-        for name in plan.departments:
-            if name in departments:
-                dept_links.append(Event.departments.through(event=event, department=departments[name]))
-        invited = list(counties.values()) if plan.invite_counties and counties else []
-        invited += [counties[code] for code in plan.invite if code in counties and counties[code] not in invited]
-        for other in invited:
-            union_links.append(Event.invited_unions.through(event=event, union=other))
-        if not held:
-            continue
-        reached = erng.sample(enterprises, min(erng.randint(*plan.linked), len(enterprises)))
-        firm_links += [Event.enterprises.through(event=event, enterprise=firm) for firm in reached]
-        on_site = erng.randint(*plan.on_site)
-        others = erng.randint(*plan.other_cases)
-        for _ in range(on_site):
-            builder.case(
-                erng, event=event, raised_on=event.held_date, topic=event.topic, enterprises=reached, on_site=True
-            )
-        for _ in range(others):
-            builder.case(
-                erng, event=event, raised_on=event.held_date, topic=event.topic, enterprises=reached, on_site=False
-            )
-        for _ in range(plan.disputes):  # mediated there and then when the parties agreed
-            builder.case(
-                erng, event=event, raised_on=event.held_date, topic=event.topic, enterprises=reached,
-                on_site=plan.dispute_agreed, dispute="agreed" if plan.dispute_agreed else "open",
-            )  # fmt: skip
-        if erng.random() < 0.08:
-            builder.case(
-                erng, event=event, raised_on=event.held_date, topic=event.topic, enterprises=reached, on_site=False,
-                dispute="open",
-            )  # fmt: skip
-        event.summary = (
-            f"{event.worker_attendance}人次职工参加，走访企业{len(reached) + event.unregistered_enterprise_count}家，"
-            f"收集问题{on_site + others}个，现场解决{on_site}个，其余转相关部门限期办理。"
-        )
-        outlets = list(plan.media) or ([erng.choice(OUTLETS)] if erng.random() < plan.media_chance else [])
-        for outlet in outlets:
-            reports.append(
-                MediaReport(
-                    event=event,
-                    outlet=outlet,
-                    title=f"“工情直通车”开进{plan.venue_name}：{plan.title}",
-                    published_on=min(event.held_date + datetime.timedelta(days=erng.randint(1, 4)), today),
-                )
-            )
-    # Problems that came in without an event: the hotline and the annual survey, a few a month.
-    for year, month in _months(START, today):
-        for _ in range(rng.randint(0, 3 if union.is_city else 2)):
-            day = datetime.date(year, month, rng.randint(1, 28))
-            if day <= today:
-                builder.case(rng, event=None, raised_on=day, topic=rng.choice(list(topics.values())), enterprises=enterprises, on_site=False)  # fmt: skip
-    for days in (1, 2):  # just in from the hotline, nobody has looked at them yet
-        builder.case(
-            rng, event=None, raised_on=today - datetime.timedelta(days=days), topic=None, enterprises=enterprises,
-            on_site=False, handled=False,
-        )  # fmt: skip
+        links.plan(event, plan, departments=departments, counties=counties)
+        if held:
+            _held(event, plan, erng, builder=builder, links=links, enterprises=enterprises, today=today)
+    _off_event_cases(rng, builder, union=union, topics=topics, enterprises=enterprises, today=today)
     builder.reopen_one(rng)
 
     Event.objects.bulk_update([e for e in events if e.summary], ["summary"], batch_size=500)
-    Event.departments.through.objects.bulk_create(dept_links, batch_size=2000)
-    Event.invited_unions.through.objects.bulk_create(union_links, batch_size=2000)
-    Event.enterprises.through.objects.bulk_create(firm_links, batch_size=5000)
-    MediaReport.objects.bulk_create(reports)
+    links.save()
     cases, transitions = builder.save()
     return {
         "skipped": False,
@@ -661,5 +714,5 @@ def _load(*, union: Union, seed: int, today: datetime.date) -> dict:
         "events": len(events),
         "cases": cases,
         "transitions": transitions,
-        "media_reports": len(reports),
+        "media_reports": len(links.reports),
     }
