@@ -151,6 +151,11 @@ class DisputeFieldsForm(forms.Form):
             "claimed_amount": data.get("claimed_amount") or 0,
         }
 
+    def service_input(self) -> dict:
+        """The parsed input as the case services take it: the dispute's fields gathered into `dispute`."""
+        values = {name: value for name, value in self.cleaned_data.items() if name not in DISPUTE_FIELDS.values()}
+        return values | {"dispute": self.dispute()}
+
 
 def _next_step_choices():
     labels = {"raised": _("Record only (follow up later)")} | {name: step.label for name, step in STEPS.items()}
@@ -192,7 +197,7 @@ class CaseForm(DisputeFieldsForm):
     source = forms.ChoiceField(
         label=_("Source"), choices=[c for c in CaseSource.choices if c[0] != CaseSource.QR], initial=CaseSource.HOTLINE
     )
-    event = forms.ChoiceField(label=_("Event"), required=False)
+    event = forms.TypedChoiceField(label=_("Event"), required=False, coerce=int, empty_value=None)
     raised_on = forms.DateField(label=_("Raised on"), widget=DateInput, initial=timezone.localdate)
     topic = topic_field()
     enterprise = forms.ModelChoiceField(

@@ -119,3 +119,26 @@ def test_viewer_and_other_unions_cannot_act(page, make_case):
     assert other.get(f"/cases/{case.pk}/", HTTP_HOST="tcounty1.localhost").status_code == 403
     assert other.post(f"/cases/{case.pk}/progress/", {}, HTTP_HOST="tcounty1.localhost").status_code == 403
     assert page("tcounty1-staff", "tcounty1").get("/cases/999999/").status_code == 404
+
+
+def test_step_forms_only_parse_the_services_name_what_is_missing(page, make_case, make_event, in_union, world):
+    from tenants.cases.services import case_resolve
+
+    client = page("tcounty1-staff", "tcounty1")
+    case = make_case("tcounty1", title="待办结")
+    response = client.post(f"/cases/{case.pk}/resolve/", {"resolve-outcome": "  "})
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "已解决的问题须填写处理结果。" in content and 'id="id_resolve-outcome"' in content
+    with in_union("tcounty1"):
+        case_resolve(case=case, actor=world.user("tcounty1-staff"), outcome="已办结")
+    response = client.post(f"/cases/{case.pk}/rate/", {})
+    assert response.status_code == 400 and "满意度为 1 至 5 的整数。" in response.content.decode()
+    assert client.post(f"/cases/{case.pk}/rate/", {"rate-satisfaction": "4"}).status_code == 302
+    event = make_event("tcounty1", held=True)
+    at_event = make_case("tcounty1", title="现场答复", event=event, source="event")
+    response = client.post(f"/cases/{at_event.pk}/solve_on_site/", {"solve_on_site-outcome": ""})
+    assert response.status_code == 400 and "请说明如何解决。" in response.content.decode()
+    with in_union("tcounty1"):
+        assert Case.objects.get(pk=case.pk).satisfaction == 4
+        assert Case.objects.get(pk=at_event.pk).status == "raised"

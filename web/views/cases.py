@@ -108,22 +108,8 @@ def case_create_view(request):
         initial.update(event=request.GET["event"], source="event")
     form = CaseForm(request.POST or None, initial=initial, events=events, enterprises=enterprise_list())
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            case = case_raise(
-                actor=request.user,
-                kind=data["kind"],
-                title=data["title"],
-                description=data["description"],
-                event=int(data["event"]) if data["event"] else None,
-                source=data["source"],
-                submitter_name=data["submitter_name"],
-                submitter_phone=data["submitter_phone"],
-                enterprise=data["enterprise"],
-                topic=data["topic"],
-                raised_on=data["raised_on"],
-                dispute=form.dispute(),
-            )
+            case = case_raise(actor=request.user, **form.service_input())
         except ApplicationError as error:
             apply_error(form, error, field_map=DISPUTE_FIELDS)
         else:

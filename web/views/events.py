@@ -290,22 +290,8 @@ def event_record_case_view(request, event_id):
     form = OnSiteCaseForm(request.POST)
     saved = None
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            case = case_record_on_site(
-                event=event,
-                actor=request.user,
-                kind=data["kind"],
-                title=data["title"],
-                description=data["description"],
-                submitter_name=data["submitter_name"],
-                submitter_phone=data["submitter_phone"],
-                dispute=form.dispute(),
-                next_step=data["next_step"],
-                outcome=data["outcome"],
-                department=data["department"],
-                deadline=data["deadline"],
-            )
+            case = case_record_on_site(event=event, actor=request.user, **form.service_input())
         except ApplicationError as error:
             apply_error(form, error, field_map=DISPUTE_FIELDS)
         else:
