@@ -11,6 +11,8 @@ class EventStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# Planned or prepared: neither held nor cancelled yet (upcoming, or still to be recorded).
+NOT_YET_HELD_STATUSES = (EventStatus.PLANNED, EventStatus.PREPARED)
 # An event takes workers' cases through its QR code (and shows the code) from planning until it is cancelled.
 QR_OPEN_STATUSES = (EventStatus.PLANNED, EventStatus.PREPARED, EventStatus.HELD)
 

@@ -16,7 +16,7 @@ from shared.unions.models import Union
 from shared.unions.selectors import union_invitable
 from tenants.enterprises.models import Enterprise
 
-from .models import Event, EventCounter, EventStatus, MediaReport, VenueKind
+from .models import NOT_YET_HELD_STATUSES, Event, EventCounter, EventStatus, MediaReport, VenueKind
 
 EDITABLE_FIELDS = ("title", "topic", "planned_date", "venue_kind", "venue_name", "departments", "invited_unions")
 
@@ -154,7 +154,7 @@ def event_tick_preparation(*, event: Event, actor, items: dict[str, bool]) -> Ev
     if unknown:
         raise _field_error("items", _("Unknown preparation items: %(items)s.") % {"items": ", ".join(unknown)})
     event = Event.objects.select_for_update().get(pk=event.pk)
-    if event.status not in (EventStatus.PLANNED, EventStatus.PREPARED):
+    if event.status not in NOT_YET_HELD_STATUSES:
         raise _invalid_transition(_("Preparation can only be ticked before the event is held or cancelled."))
     for name, value in items.items():
         setattr(event, name, bool(value))

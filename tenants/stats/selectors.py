@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from tenants.cases.models import Case, CaseStatus, CaseTransition
 from tenants.cases.selectors import case_overdue_condition
-from tenants.events.models import Event, EventStatus, MediaReport
+from tenants.events.models import NOT_YET_HELD_STATUSES, Event, EventStatus, MediaReport
 
 STAT_KEYS = (
     "events_planned",  # not yet held, not cancelled, planned for the year
@@ -42,7 +42,7 @@ def union_year_stats(*, year: int, today: datetime.date | None = None) -> dict:
     )
     event_counts = events.aggregate(
         held=Count("id", filter=Q(status=EventStatus.HELD)),
-        planned=Count("id", filter=Q(status__in=[EventStatus.PLANNED, EventStatus.PREPARED])),
+        planned=Count("id", filter=Q(status__in=NOT_YET_HELD_STATUSES)),
         cancelled=Count("id", filter=Q(status=EventStatus.CANCELLED)),
         unregistered=Sum("unregistered_enterprise_count", filter=Q(status=EventStatus.HELD), default=0),
         attendance=Sum("worker_attendance", filter=Q(status=EventStatus.HELD), default=0),

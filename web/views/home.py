@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from oversight.rollup.selectors import compliance_for_city, compliance_from_stats, quota_for
 from tenants.cases.selectors import case_list
-from tenants.events.models import EventStatus
+from tenants.events.models import NOT_YET_HELD_STATUSES
 from tenants.events.selectors import event_list
 from tenants.stats.selectors import union_year_stats
 from web.access import member_required
@@ -27,7 +27,7 @@ def home_view(request):
     progress = compliance_from_stats(union=union, year=year, stats=stats, today=today, quota=quota)
     upcoming = (
         event_list(filters={"date_from": (today - datetime.timedelta(days=7)).isoformat()})
-        .filter(status__in=(EventStatus.PLANNED, EventStatus.PREPARED))
+        .filter(status__in=NOT_YET_HELD_STATUSES)
         .order_by("planned_date", "number")[:6]
     )
     overdue = case_list(filters={"overdue": True}).select_related("department").order_by("deadline", "id")
@@ -40,7 +40,7 @@ def home_view(request):
         "overdue": overdue[:8],
         "overdue_count": overdue.count(),
         "to_record": event_list(filters={"date_to": today.isoformat()})
-        .filter(status__in=(EventStatus.PLANNED, EventStatus.PREPARED))
+        .filter(status__in=NOT_YET_HELD_STATUSES)
         .order_by("planned_date")[:5],
         "counties": compliance_for_city(city=union, year=year, today=today) if union.is_city else None,
     }
