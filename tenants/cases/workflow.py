@@ -58,7 +58,7 @@ class ReasonSerializer(serializers.Serializer):
 
 class RateSerializer(serializers.Serializer):
     satisfaction = serializers.IntegerField(
-        label=_("Satisfaction (1–5)"), help_text=str(_("1 (unhappy) to 5 (very satisfied)"))
+        label=_("Satisfaction (1–5)"), help_text=_("1 (unhappy) to 5 (very satisfied)")
     )
 
 
