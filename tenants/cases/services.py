@@ -247,8 +247,6 @@ def case_solve_on_site(*, case: Case, actor, outcome: str) -> Case:
     outcome = _text(outcome)
     case = _lock(case)
     workflow.step_require(case=case, name="solve_on_site")
-    if case.event_id is None:
-        raise ApplicationError(_("Only a case raised at an event can be solved on site."), code="on_site_needs_event")
     if not outcome:
         raise _fields_error({"outcome": [_("Say how the case was solved.")]})
     return _move(

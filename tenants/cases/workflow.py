@@ -72,11 +72,12 @@ class Step:
     refused: Promise  # the rule, said when the case's status does not allow the step
     input: type[serializers.Serializer]
     service: str  # the name of the function in tenants.cases.services that performs it
-    needs_event: bool = False  # only for a case raised at an event
+    # Set for a step only a case raised at an event may take: what is said to any other case.
+    needs_event: Promise | None = None
     page_labels: dict[str, Promise] = field(default_factory=dict)  # a page's own label for an input field
 
     def allows(self, case: Case) -> bool:
-        return case.status in self.sources and (not self.needs_event or case.event_id is not None)
+        return case.status in self.sources and (self.needs_event is None or case.event_id is not None)
 
     def perform(self, *, case: Case, actor, data: dict[str, Any]) -> Case:
         """Run the step's service with the parsed input (a serializer's validated_data or a form's
@@ -96,7 +97,7 @@ STEPS: dict[str, Step] = {
             refused=_("Only a newly raised case can be solved on site."),
             input=OutcomeSerializer,
             service="case_solve_on_site",
-            needs_event=True,
+            needs_event=_("Only a case raised at an event can be solved on site."),
             page_labels={"outcome": _("Answer given on site")},
         ),
         Step(
@@ -169,10 +170,13 @@ def case_allowed_actions(*, case: Case) -> list[str]:
 
 
 def step_require(*, case: Case, name: str) -> None:
-    """Refuse a step the case's status does not allow (the services call this on the locked row)."""
+    """Refuse a step the case's status (or its lack of an event) does not allow; the services call this on
+    the locked row before they check their input."""
     step = STEPS[name]
     if case.status not in step.sources:
         raise ApplicationError(
             _("%(rule)s This case is “%(status)s”.") % {"rule": step.refused, "status": case.get_status_display()},
             code="invalid_transition",
         )
+    if step.needs_event is not None and case.event_id is None:
+        raise ApplicationError(step.needs_event, code="on_site_needs_event")
