@@ -337,7 +337,11 @@ def case_reopen(*, case: Case, actor, reason: str) -> Case:
 @transaction.atomic
 def case_rate(*, case: Case, actor, satisfaction: int) -> Case:
     """The submitter's satisfaction (回访), 1 to 5, with a finished case. Recorded in the history too."""
-    if isinstance(satisfaction, bool) or not isinstance(satisfaction, int) or not 1 <= satisfaction <= 5:
+    if (
+        isinstance(satisfaction, bool)
+        or not isinstance(satisfaction, int)
+        or satisfaction not in workflow.SATISFACTION_SCALE
+    ):
         raise _fields_error({"satisfaction": [_("Satisfaction is a whole number from 1 to 5.")]})
     case = _lock(case)
     workflow.step_require(case=case, name="rate")

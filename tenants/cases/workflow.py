@@ -29,7 +29,7 @@ from . import services
 from .models import FINISHED_STATUSES, Case, CaseStatus
 
 OPEN_STATUSES = (CaseStatus.RAISED, CaseStatus.REFERRED, CaseStatus.IN_PROGRESS)
-SATISFACTION_SCALE = range(1, 6)
+SATISFACTION_SCALE = range(1, 6)  # the rating the service accepts and the pages offer (5 down to 1)
 
 
 class OutcomeSerializer(serializers.Serializer):
