@@ -105,7 +105,8 @@ class RecordHeldForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for cancelling"), widget=forms.Textarea(attrs={"rows": 2}))
+    # optional here: event_cancel says that a reason is required
+    reason = forms.CharField(label=_("Reason for cancelling"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class MediaReportForm(forms.Form):
