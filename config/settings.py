@@ -5,6 +5,7 @@ PostgreSQL and Redis of ``deploy/embedded.py`` are started. Production sets DJAN
 the variables listed in the README; ``manage.py check --deploy`` then reports no issues.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -18,6 +19,10 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DJANGO_ENV = env.str("DJANGO_ENV", default="development")  # development | test | production
 PRODUCTION = DJANGO_ENV == "production"
+if PRODUCTION:
+    from config.production_env import require_production_environment
+
+    require_production_environment(os.environ)  # a missing or wrong variable stops start-up with one line
 
 if PRODUCTION:
     SECRET_KEY = env.str("SECRET_KEY")
@@ -51,6 +56,7 @@ SHARED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served by the app itself: no internet needed
     "django_filters",
+    "axes",  # login lockout per account and address (public schema)
     "demo",  # demo data (load_demo); refuses to run in production
     "web",  # server-rendered pages: templates, static files and template tags load on every host
 ]
@@ -74,6 +80,7 @@ PUBLIC_SCHEMA_URLCONF = "config.urls_public"
 ROOT_URLCONF = "config.urls_tenant"
 
 MIDDLEWARE = [
+    "config.logging.RequestLogMiddleware",  # one line per request, with the union's code
     "shared.unions.middleware.UnionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -84,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: answers a locked-out login with web.lockout
 ]
 
 TEMPLATES = [
@@ -127,6 +135,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out account/address before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -233,9 +245,36 @@ SECURE_HSTS_PRELOAD = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# --- Client addresses, login lockout, QR intake limits ----------------------------------------
+# X-Forwarded-For is believed only when the peer is one of these proxies (addresses or networks): nginx on
+# the same host by default in production. Anyone else's X-Forwarded-For is ignored (web.client_ip).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"] if PRODUCTION else [])
+AXES_CLIENT_IP_CALLABLE = "web.client_ip.client_ip"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # one account from one address: no lockout of others
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_MINUTES", default=15) / 60  # hours
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "web.lockout.lockout_response"
+AXES_VERBOSE = False
+# Accepted QR submissions per event and 10 minutes: per device (signed cookie) and per client address; the
+# address ceiling lets 300 workers behind one NAT or venue Wi-Fi submit at one event.
+INTAKE_DEVICE_LIMIT = env.int("INTAKE_DEVICE_LIMIT", default=5)
+INTAKE_ADDRESS_LIMIT = env.int("INTAKE_ADDRESS_LIMIT", default=600)
+
+# --- Logging: stdout (journald under systemd), the union's code on every line -------------------
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker's lines go through the same handler and format
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"union": {"()": "config.logging.UnionFilter"}},
+    "formatters": {"line": {"format": "%(asctime)s %(levelname)s [%(union)s] %(name)s: %(message)s"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["union"],
+            "formatter": "line",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO" if PRODUCTION else "WARNING")},
 }

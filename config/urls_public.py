@@ -2,15 +2,10 @@
 health check."""
 
 from django.contrib import admin
-from django.http import JsonResponse
 from django.urls import path
 
+from config.health import healthz
 from web.views.public import public_index_view
-
-
-def healthz(request):
-    return JsonResponse({"status": "ok"})
-
 
 urlpatterns = [
     path("", public_index_view, name="public-index"),

@@ -24,12 +24,9 @@ PYTHON = sys.executable
 
 def compile_messages() -> None:
     """Compile .po files to .mo with polib, so no system gettext is needed."""
-    import polib
+    from web.translations import compile_translations
 
-    for po_path in (ROOT / "locale").rglob("*.po"):
-        mo_path = po_path.with_suffix(".mo")
-        if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
-            polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+    compile_translations([ROOT / "locale"])
 
 
 def prepare_environment(*, test: bool = False) -> tuple[dict, bool]:

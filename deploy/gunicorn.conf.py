@@ -1,10 +1,31 @@
-"""Gunicorn settings for production: `gunicorn -c deploy/gunicorn.conf.py config.wsgi`."""
+"""Gunicorn settings for production: `gunicorn -c deploy/gunicorn.conf.py config.wsgi`.
+
+The application is loaded once in the master (preload_app): a missing or wrong variable stops the start
+with one line, and uncompiled translations are refused before a worker serves English.
+"""
 
 import multiprocessing
 import os
+import sys
 
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
-accesslog = "-"
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+preload_app = True
+# Django writes one access line per request with the union's code (config.logging); gunicorn's own access
+# log cannot know the union, so it stays off. Errors go to stderr (journald under systemd).
+accesslog = None
+errorlog = "-"
+# Only nginx on this host may tell gunicorn the scheme (X-Forwarded-Proto).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+
+def on_starting(server):
+    import django
+    from django.core import checks
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    errors = checks.run_checks(tags=["translations"])
+    if errors:
+        sys.exit(f"gongqing: {errors[0].msg} {errors[0].hint}")

@@ -1,16 +1,22 @@
-"""QR intake: unguessable signed tokens naming an event of a union, QR images, and a per-client rate limit."""
+"""QR intake: unguessable signed tokens naming an event of a union, QR images, and the submission limits
+(per device, through a signed cookie, and per client address as seen through the trusted proxies)."""
 
 from __future__ import annotations
 
 import hashlib
+import uuid
 
 import segno
+from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 
+from web.client_ip import client_ip
+
 SALT = "web.intake.v1"
-RATE_LIMIT = 5  # submissions per client and event ...
-RATE_WINDOW = 600  # ... per fixed window of this many seconds
+RATE_WINDOW = 600  # accepted submissions count per device / address and event in fixed windows of 10 minutes
+DEVICE_COOKIE = "gq_device"
+DEVICE_COOKIE_AGE = 365 * 24 * 3600
 MAX_BODY_BYTES = 16 * 1024
 
 
@@ -36,19 +42,50 @@ def qr_svg(url: str, *, scale: int = 5) -> str:
     return segno.make(url, error="m").svg_inline(scale=scale, dark="#1f2328", light="#ffffff")
 
 
-def client_ip(request) -> str:
-    # REMOTE_ADDR only: a client can forge X-Forwarded-For. Behind a proxy, the proxy sets REMOTE_ADDR.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+def device_id(request) -> str | None:
+    """The id in this phone's signed intake cookie, or None when it has none (or a forged one)."""
+    return request.get_signed_cookie(DEVICE_COOKIE, default=None, salt=SALT)
 
 
-def take_submission_slot(request, *, union, event_id: int) -> bool:
-    """Count one submission of this client for this event; False when the window's allowance is used up."""
-    raw = f"{client_ip(request)}|{union.schema_name}|{event_id}"
-    key = "web:intake:" + hashlib.sha256(raw.encode()).hexdigest()
-    cache.add(key, 0, timeout=RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=RATE_WINDOW)
-        count = 1
-    return count <= RATE_LIMIT
+def ensure_device_cookie(request, response) -> None:
+    """Give a phone a device id on its first visit; the limits count per device and event."""
+    if device_id(request) is None:
+        response.set_signed_cookie(
+            DEVICE_COOKIE,
+            uuid.uuid4().hex,
+            salt=SALT,
+            max_age=DEVICE_COOKIE_AGE,
+            path="/q/",
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+
+
+def _keys(request, *, device: str, union, event_id: int) -> tuple[str, str]:
+    scope = f"{union.schema_name}|{event_id}"
+    return tuple(
+        "web:intake:" + hashlib.sha256(f"{kind}|{who}|{scope}".encode()).hexdigest()
+        for kind, who in (("device", device), ("address", client_ip(request) or "unknown"))
+    )
+
+
+def submission_refusal(request, *, device: str, union, event_id: int) -> str | None:
+    """Which allowance is used up for this device and event ("device" or "address"), or None."""
+    device_key, address_key = _keys(request, device=device, union=union, event_id=event_id)
+    counts = cache.get_many([device_key, address_key])
+    if counts.get(device_key, 0) >= settings.INTAKE_DEVICE_LIMIT:
+        return "device"
+    if counts.get(address_key, 0) >= settings.INTAKE_ADDRESS_LIMIT:
+        return "address"
+    return None
+
+
+def submission_count(request, *, device: str, union, event_id: int) -> None:
+    """Count one accepted submission against the device's and the address's allowance (fixed windows)."""
+    for key in _keys(request, device=device, union=union, event_id=event_id):
+        cache.add(key, 0, timeout=RATE_WINDOW)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=RATE_WINDOW)

@@ -1,4 +1,5 @@
-"""The public QR intake page: signed token, no account, rate limit, size limits, CSRF, nothing of other cases."""
+"""The public QR intake page: signed token, no account, limits per device and per client address (through
+trusted proxies only), size limits, CSRF, nothing of other cases."""
 
 import ipaddress
 import random
@@ -8,7 +9,9 @@ from django.test import Client
 
 from tenants.cases.models import Case
 from tests.conftest import host
-from web.qr import RATE_LIMIT, intake_token
+from web.qr import DEVICE_COOKIE, intake_token
+
+DEVICE_LIMIT = 5
 
 
 def fresh_ip() -> str:
@@ -17,12 +20,20 @@ def fresh_ip() -> str:
     return str(ipaddress.IPv4Address((random.getrandbits(32) & 0x00FFFFFF) | 0x0A000000))
 
 
+def phone(url: str, address: str | None = None, **extra) -> Client:
+    """An anonymous phone that scanned the code: it opened the page once, so it holds a device cookie."""
+    client = Client(HTTP_HOST=host("tcounty1"), REMOTE_ADDR=address or fresh_ip(), **extra)
+    assert client.get(url).status_code == 200 and DEVICE_COOKIE in client.cookies
+    return client
+
+
 @pytest.fixture
 def intake(world, make_event):
-    """(event, url, client): an anonymous client on tcounty1's host and the event's QR address."""
+    """(event, url, client): an anonymous phone on tcounty1's host and the event's QR address."""
     event = make_event("tcounty1")
     token = intake_token(union=world.union("tcounty1"), event=event)
-    return event, f"/q/{token}/", Client(HTTP_HOST=host("tcounty1"), REMOTE_ADDR=fresh_ip())
+    url = f"/q/{token}/"
+    return event, url, phone(url)
 
 
 def test_worker_submits_a_problem_without_an_account(intake, in_union, make_case):
@@ -88,18 +99,90 @@ def test_malformed_or_oversized_input_gets_a_clear_message(intake, in_union):
         assert not Case.objects.filter(source="qr").exists()
 
 
-def test_submissions_are_rate_limited_per_client_and_event(intake, in_union):
+def qr_count(in_union) -> int:
+    with in_union("tcounty1"):
+        return Case.objects.filter(source="qr").count()
+
+
+def test_one_device_flooding_is_stopped(intake, in_union, settings):
+    settings.INTAKE_DEVICE_LIMIT = DEVICE_LIMIT
     _event, url, client = intake
-    for n in range(RATE_LIMIT):
+    for n in range(DEVICE_LIMIT):
         assert client.post(url, {"kind": "suggestion", "description": f"第{n}条建议内容"}).status_code == 302
     response = client.post(url, {"kind": "suggestion", "description": "再来一条建议"})
     assert response.status_code == 429
     assert "此设备提交次数过多" in response.content.decode()
-    # Another client is not affected.
-    other = Client(HTTP_HOST=host("tcounty1"), REMOTE_ADDR=fresh_ip())
+    # Another phone on the same address is not affected.
+    other = phone(url, address=client.defaults["REMOTE_ADDR"])
     assert other.post(url, {"kind": "suggestion", "description": "另一台手机的建议"}).status_code == 302
-    with in_union("tcounty1"):
-        assert Case.objects.filter(source="qr").count() == RATE_LIMIT + 1
+    assert qr_count(in_union) == DEVICE_LIMIT + 1
+
+
+def test_a_post_without_the_device_cookie_keeps_the_text_and_counts_nothing(intake, in_union):
+    _event, url, _client = intake
+    bare = Client(HTTP_HOST=host("tcounty1"), REMOTE_ADDR=fresh_ip())
+    response = bare.post(url, {"kind": "request", "description": "没有设备标识的提交内容"})
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "请再按一次“提交”" in content and "没有设备标识的提交内容" in content
+    assert DEVICE_COOKIE in response.cookies
+    assert bare.post(url, {"kind": "request", "description": "没有设备标识的提交内容"}).status_code == 302
+    assert qr_count(in_union) == 1
+
+
+def test_only_accepted_submissions_count(intake, in_union, settings):
+    settings.INTAKE_DEVICE_LIMIT = 2
+    _event, url, client = intake
+    for _n in range(5):  # invalid attempts: shown again with the reasons, never counted
+        assert client.post(url, {"kind": "request", "description": "短"}).status_code == 400
+    for n in range(2):
+        assert client.post(url, {"kind": "request", "description": f"有效的问题{n}号"}).status_code == 302
+    assert client.post(url, {"kind": "request", "description": "第三条有效的问题"}).status_code == 429
+    assert qr_count(in_union) == 2
+
+
+def test_fifty_phones_behind_one_address_all_get_through(intake, in_union, settings):
+    """A venue's Wi-Fi or a carrier's NAT: every phone shows the same address; each has its own cookie."""
+    settings.TRUSTED_PROXIES = ["10.255.0.1"]
+    _event, url, _client = intake
+    venue = fresh_ip()
+    for n in range(50):
+        worker = phone(url, "10.255.0.1", HTTP_X_FORWARDED_FOR=venue)
+        response = worker.post(url, {"kind": "request", "description": f"第{n}位职工反映的问题"})
+        assert response.status_code == 302, n
+    assert qr_count(in_union) == 50
+
+
+def test_the_address_ceiling_stops_a_script_that_drops_its_cookies(intake, in_union, settings):
+    settings.INTAKE_ADDRESS_LIMIT = 3
+    _event, url, _client = intake
+    address = fresh_ip()
+    for n in range(3):
+        assert phone(url, address).post(url, {"kind": "request", "description": f"脚本提交{n}号"}).status_code == 302
+    response = phone(url, address).post(url, {"kind": "request", "description": "脚本提交又一条"})
+    assert response.status_code == 429
+    assert "此网络提交次数过多" in response.content.decode()
+    # Other addresses still submit.
+    assert phone(url).post(url, {"kind": "request", "description": "别处职工的问题"}).status_code == 302
+    assert qr_count(in_union) == 4
+
+
+def test_a_forged_forwarded_for_from_an_untrusted_peer_changes_nothing(intake, in_union, settings):
+    settings.INTAKE_ADDRESS_LIMIT = 3
+    settings.TRUSTED_PROXIES = ["10.255.0.1"]
+    _event, url, _client = intake
+    peer = fresh_ip()  # talks to the app directly: not a trusted proxy
+    for n in range(3):
+        client = phone(url, peer, HTTP_X_FORWARDED_FOR=fresh_ip())
+        assert client.post(url, {"kind": "request", "description": f"伪造来源{n}号"}).status_code == 302
+    forged = phone(url, peer, HTTP_X_FORWARDED_FOR=fresh_ip())
+    assert forged.post(url, {"kind": "request", "description": "伪造来源又一条"}).status_code == 429
+    # Through the trusted proxy the forwarded address is the client, and a forged first hop is skipped.
+    client = phone(url, "10.255.0.1", HTTP_X_FORWARDED_FOR=f"{peer}, {fresh_ip()}")
+    assert client.post(url, {"kind": "request", "description": "经代理的正常提交"}).status_code == 302
+    client = phone(url, "10.255.0.1", HTTP_X_FORWARDED_FOR=f"{fresh_ip()}, {peer}")
+    assert client.post(url, {"kind": "request", "description": "经代理的伪造提交"}).status_code == 429
+    assert qr_count(in_union) == 4
 
 
 def test_csrf_is_enforced(intake, in_union):

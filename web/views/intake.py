@@ -1,7 +1,9 @@
 """The public QR intake page: a worker at an event submits a problem or suggestion without an account.
 
-The URL carries a signed token (web.qr), never a bare event id. Submissions are rate-limited per client
-and event, size-checked before the body is parsed, CSRF-protected, and the page shows nothing of other cases.
+The URL carries a signed token (web.qr), never a bare event id. Accepted submissions are limited per device
+(a signed cookie given on the first visit) and per client address (through trusted proxies only, with a
+ceiling that fits hundreds of workers behind one venue's NAT); they are size-checked before the body is
+parsed, CSRF-protected, and the page shows nothing of other cases.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 
@@ -18,9 +21,20 @@ from tenants.cases.services import case_raise
 from tenants.events.selectors import event_open_for_qr
 from web.access import request_union
 from web.forms import IntakeForm, apply_error
-from web.qr import MAX_BODY_BYTES, intake_event_id, take_submission_slot
+from web.qr import (
+    MAX_BODY_BYTES,
+    device_id,
+    ensure_device_cookie,
+    intake_event_id,
+    submission_count,
+    submission_refusal,
+)
 
 TITLE_LENGTH = 40
+REFUSALS = {
+    "device": _lazy("Too many submissions from this device. Please wait ten minutes and try again."),
+    "address": _lazy("Too many submissions from this network. Please wait ten minutes and try again."),
+}
 
 
 def _refuse(request, message, status):
@@ -55,12 +69,17 @@ def intake_view(request, token):
             length = MAX_BODY_BYTES + 1
         if length > MAX_BODY_BYTES:
             return _refuse(request, _("What you sent is too long. Please shorten it and try again."), 413)
-        if not take_submission_slot(request, union=union, event_id=event.pk):
-            return _refuse(
-                request, _("Too many submissions from this device. Please wait ten minutes and try again."), 429
-            )
+        device = device_id(request)
+        refusal = device and submission_refusal(request, device=device, union=union, event_id=event.pk)
+        if refusal:
+            return _refuse(request, REFUSALS[refusal], 429)
         form = IntakeForm(request.POST)
-        if form.is_valid():
+        if device is None:
+            # No cookie yet (a first visit straight to POST, or cookies cleared): keep what was typed and ask
+            # to send it again; the answer gives the phone its device id.
+            form.is_valid()
+            form.add_error(None, _("Please press Submit once more to send your message."))
+        elif form.is_valid():
             data = form.cleaned_data
             try:
                 with transaction.atomic():
@@ -78,12 +97,16 @@ def intake_view(request, token):
             except ApplicationError as error:
                 apply_error(form, error)
             else:
+                # Only accepted submissions count: a typo or a refused one never uses up the allowance.
+                submission_count(request, device=device, union=union, event_id=event.pk)
                 return redirect("web:intake-thanks", token=token)
         status = 400
     else:
         form = IntakeForm()
         status = 200
-    return render(request, "web/intake/form.html", {"form": form, "event": event, "union": union}, status=status)
+    response = render(request, "web/intake/form.html", {"form": form, "event": event, "union": union}, status=status)
+    ensure_device_cookie(request, response)
+    return response
 
 
 def intake_thanks_view(request, token):

@@ -106,7 +106,7 @@ def test_forged_host_header_does_not_reach_another_union(api, world):
 
 def test_session_login_is_per_union(client, world):
     """A session made by logging in on one union's host does not open another union's API."""
-    assert client.login(username="tcounty1-staff", password=PASSWORD)
+    client.force_login(world.user("tcounty1-staff"))
     assert client.get("/api/v1/me/", HTTP_HOST=host("tcounty1")).status_code == 200
     assert client.get("/api/v1/me/", HTTP_HOST=host("tcounty2")).status_code == 403
 
