@@ -1,11 +1,11 @@
-# The two commands of the README: `make demo` and `make test`.
+# The two commands of the README: `make demo` and `make test`; `make smoke` runs the production stack.
 # Both create .venv and install requirements.txt on first use; the embedded PostgreSQL and Redis
 # are used unless DATABASE_URL / CELERY_BROKER_URL are set.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test lint format stop bench
+.PHONY: demo test smoke lint format stop bench
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(PY) deploy/dev.py test $(PYTEST_ARGS)
+
+# The production stack on loopback behind Debian's nginx with TLS; starts and stops everything itself.
+smoke: $(VENV)/.installed
+	$(PY) deploy/smoke.py
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -24,9 +24,13 @@ def _database() -> None:
 def _redis() -> None:
     """The cache's Redis (rate limits, debouncing): a real write and read."""
     nonce = uuid.uuid4().hex
-    cache.set("healthz", nonce, timeout=10)
-    if cache.get("healthz") != nonce:
-        raise RuntimeError("wrote and read back something else")
+    key = f"healthz:{nonce}"  # one key per call: concurrent checks never read each other's value
+    cache.set(key, nonce, timeout=10)
+    try:
+        if cache.get(key) != nonce:
+            raise RuntimeError("wrote and read back something else")
+    finally:
+        cache.delete(key)
 
 
 def _broker() -> None:
