@@ -25,6 +25,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 SMOKE_DIR = ROOT / ".data" / "smoke"
@@ -131,8 +132,12 @@ class LoopbackHTTP(http.client.HTTPConnection):
 
 
 class Response:
-    def __init__(self, status: int, headers: dict, body: bytes) -> None:
+    def __init__(self, status: int, headers: dict, body: bytes, set_cookies: list[str] | None = None) -> None:
         self.status, self.headers, self.body = status, headers, body
+        self.set_cookies = set_cookies or []
+
+    def cookies(self) -> dict[str, str]:
+        return dict(c.split(";", 1)[0].split("=", 1) for c in self.set_cookies)
 
     @property
     def text(self) -> str:
@@ -162,9 +167,25 @@ class Client:
         try:
             conn.request(method, path, body=body, headers=headers)
             response = conn.getresponse()
-            return Response(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
+            headers = {k.lower(): v for k, v in response.getheaders()}
+            return Response(response.status, headers, response.read(), response.msg.get_all("Set-Cookie"))
         finally:
             conn.close()
+
+    def form(self, host: str, path: str, fields: dict[str, str], cookies: dict[str, str]) -> Response:
+        """POST a form like a browser over HTTPS: its cookies, and an Origin that Django's CSRF check accepts."""
+        return self.request(
+            "POST",
+            host,
+            path,
+            body=urlencode(fields).encode(),
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
+                "Origin": f"https://{host}:{HTTPS_PORT}",
+                "Referer": f"https://{host}:{HTTPS_PORT}{path}",
+            },
+        )
 
     def get(self, host, path, **kwargs) -> Response:
         return self.request("GET", host, path, **kwargs)
@@ -246,6 +267,18 @@ membership_grant(user=user, union=Union.objects.get(code="{OTHER_CITY}"), role="
 """
 
 
+QR_PATH = """
+from django_tenants.utils import schema_context
+from shared.unions.models import Union
+from tenants.events.models import Event, EventStatus
+from web.qr import intake_token
+union = Union.objects.get(code="kecheng")
+with schema_context(union.schema_name):
+    event = Event.objects.filter(status__in=[EventStatus.PLANNED, EventStatus.PREPARED, EventStatus.HELD]).first()
+    print(f"/q/{intake_token(union=union, event=event)}/")
+"""
+
+
 def production_env(database_url: str, broker_url: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_", "PYTEST"))}
     env.update(
@@ -256,7 +289,8 @@ def production_env(database_url: str, broker_url: str) -> dict:
         DATABASE_URL=database_url,
         CELERY_BROKER_URL=broker_url,
         UNION_BASE_DOMAIN=BASE_DOMAIN,
-        CSRF_TRUSTED_ORIGINS=f"https://*.{BASE_DOMAIN},https://{BASE_DOMAIN}",
+        # nginx passes $host (no port): on 8105 rather than 443 the browser's Origin carries the port.
+        CSRF_TRUSTED_ORIGINS=f"https://*.{BASE_DOMAIN}:{HTTPS_PORT},https://{BASE_DOMAIN}:{HTTPS_PORT}",
         TRUSTED_PROXIES="127.0.0.1",
         MEDIA_ROOT=str(SMOKE_DIR / "media"),
         EMAIL_URL="consolemail://",
@@ -286,6 +320,49 @@ def run_checks(client: Client, env: dict, stack: Stack) -> dict:
         f"{login.status} {login.text[:300]}",
     )
     check("max-age=" in login.headers.get("strict-transport-security", ""), "HSTS header set", str(login.headers))
+
+    csrf = login.cookies().get("csrftoken", "")
+    check(
+        any(c.startswith("csrftoken=") and "Secure" in c for c in login.set_cookies),
+        "the CSRF cookie is Secure",
+        str(login.set_cookies),
+    )
+    signed_in = client.form(
+        host("kecheng"),
+        "/login/",
+        {"username": "kecheng-staff", "password": PASSWORD, "csrfmiddlewaretoken": csrf},
+        {"csrftoken": csrf},
+    )
+    session = signed_in.cookies().get("sessionid")
+    check(
+        signed_in.status == 302
+        and session
+        and any("Secure" in c for c in signed_in.set_cookies if c.startswith("sessionid=")),
+        "session sign-in through nginx (CSRF over HTTPS, Secure session cookie)",
+        f"{signed_in.status} {signed_in.text[:300]}",
+    )
+    home = client.get(host("kecheng"), "/events/", headers={"Cookie": f"sessionid={session}"})
+    check(home.status == 200 and "活动" in home.text, "the signed-in events page", str(home.status))
+
+    qr_path = manage(env, "shell", "--no-imports", "-c", QR_PATH).strip().splitlines()[-1]
+    page = client.get(host("kecheng"), qr_path)
+    cookies = page.cookies()
+    check(
+        page.status == 200 and "gq_device" in cookies and "csrftoken" in cookies,
+        "a worker opens the QR page",
+        f"{page.status} {page.set_cookies}",
+    )
+    sent = client.form(
+        host("kecheng"),
+        qr_path,
+        {"kind": "request", "description": "冒烟测试：宿舍热水经常停。", "csrfmiddlewaretoken": cookies["csrftoken"]},
+        cookies,
+    )
+    check(
+        sent.status == 302 and sent.headers.get("location", "").endswith("/thanks/"),
+        "the worker's QR submission is accepted through nginx",
+        f"{sent.status} {sent.text[:300]}",
+    )
 
     css = re.search(r'href="(/static/[^"]+\.css)"', login.text)
     check(css is not None, "the page links a hashed static file", login.text[:500])

@@ -100,6 +100,8 @@ def test_a_real_worker_refreshes_the_rollup_after_a_committed_burst(
             )
             assert (row.events_held, row.events_planned, row.worker_attendance) == (1, 1, 41)
             assert "rollup.refresh_union" in log.read_text()
+            # The task's "succeeded" line is written just after its commit made the row visible.
+            wait_for(lambda: "succeeded" in log.read_text(), timeout=10, what="the task's log line", log=log)
             assert log.read_text().count("succeeded") == 1  # one refresh for the burst
 
             # A later change, after the worker cleared the pending key, is refreshed again.
