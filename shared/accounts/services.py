@@ -12,7 +12,8 @@ from .selectors import membership_for
 def token_issue(*, request, union: Union | None, username: str, password: str) -> Token:
     """A token for a member of this union; anyone else is refused, with the same answer whether or
     not they belong to some other union."""
-    user = authenticate(request=request, username=username, password=password)
+    # The Django request itself (not DRF's wrapper): the sign-in lockout marks it, and its middleware answers.
+    user = authenticate(request=getattr(request, "_request", request), username=username, password=password)
     if user is None or not user.is_active:
         raise ApplicationError(_("Wrong username or password."), code="invalid_credentials", status=400)
     if membership_for(user=user, union=union) is None:
