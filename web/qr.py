@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 
 import segno
@@ -13,6 +14,7 @@ from django.core.cache import cache
 
 from web.client_ip import client_ip
 
+logger = logging.getLogger(__name__)
 SALT = "web.intake.v1"
 RATE_WINDOW = 600  # accepted submissions count per device / address and event in fixed windows of 10 minutes
 DEVICE_COOKIE = "gq_device"
@@ -73,7 +75,11 @@ def _keys(request, *, device: str, union, event_id: int) -> tuple[str, str]:
 def submission_refusal(request, *, device: str, union, event_id: int) -> str | None:
     """Which allowance is used up for this device and event ("device" or "address"), or None."""
     device_key, address_key = _keys(request, device=device, union=union, event_id=event_id)
-    counts = cache.get_many([device_key, address_key])
+    try:
+        counts = cache.get_many([device_key, address_key])
+    except Exception:  # Redis down: a worker's problem is worth more than the limit; take it
+        logger.warning("QR intake limits unavailable (cache down); submission not limited", exc_info=True)
+        return None
     if counts.get(device_key, 0) >= settings.INTAKE_DEVICE_LIMIT:
         return "device"
     if counts.get(address_key, 0) >= settings.INTAKE_ADDRESS_LIMIT:
@@ -83,9 +89,12 @@ def submission_refusal(request, *, device: str, union, event_id: int) -> str | N
 
 def submission_count(request, *, device: str, union, event_id: int) -> None:
     """Count one accepted submission against the device's and the address's allowance (fixed windows)."""
-    for key in _keys(request, device=device, union=union, event_id=event_id):
-        cache.add(key, 0, timeout=RATE_WINDOW)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=RATE_WINDOW)
+    try:
+        for key in _keys(request, device=device, union=union, event_id=event_id):
+            cache.add(key, 0, timeout=RATE_WINDOW)
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, timeout=RATE_WINDOW)
+    except Exception:  # Redis down: the submission is saved already; it just goes uncounted
+        logger.warning("QR intake submission not counted (cache down)", exc_info=True)

@@ -185,6 +185,17 @@ def test_a_forged_forwarded_for_from_an_untrusted_peer_changes_nothing(intake, i
     assert qr_count(in_union) == 4
 
 
+def test_a_submission_is_taken_when_redis_is_down(intake, in_union, settings):
+    """The limits live in Redis; without it the worker's problem is still saved (limits resume later)."""
+    _event, url, client = intake
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    response = client.post(url, {"kind": "request", "description": "停电时也要收到的问题"})
+    assert response.status_code == 302
+    assert qr_count(in_union) == 1
+
+
 def test_csrf_is_enforced(intake, in_union):
     _event, url, _client = intake
     client = Client(HTTP_HOST=host("tcounty1"), enforce_csrf_checks=True, REMOTE_ADDR=fresh_ip())
