@@ -698,9 +698,13 @@ def main() -> int:
         nginx_log = SMOKE_DIR / "nginx" / "error.log"
         if nginx_log.exists():
             say(f"--- {nginx_log.relative_to(ROOT)} ---\n" + nginx_log.read_text(errors="replace")[-1500:])
-    leftovers = [p for p in (HTTP_PORT, HTTPS_PORT, GUNICORN_PORT) if not port_free(p)]
+    leftovers = [f"port {p}" for p in (HTTP_PORT, HTTPS_PORT, GUNICORN_PORT) if not port_free(p)]
+    if embedded._redis_answers():
+        leftovers.append("embedded Redis")
+    if (embedded.PG_DIR / "postmaster.pid").exists():
+        leftovers.append("embedded PostgreSQL")
     if killed or leftovers:
-        say(f"make smoke: had to kill {killed}; ports still open: {leftovers}")
+        say(f"make smoke: had to kill {killed}; still running: {leftovers}")
     say(
         f"\nmake smoke: {'FAILED' if failure or leftovers else 'passed'} in {time.monotonic() - started:.1f} s wall time"
         " (everything it started is stopped)."
