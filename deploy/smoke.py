@@ -33,6 +33,7 @@ os.environ["EMBEDDED_DATA_DIR"] = str(SMOKE_DIR)  # before deploy.embedded reads
 sys.path.insert(0, str(ROOT))
 
 from deploy import embedded  # noqa: E402
+from deploy.nginx_site import write_local_nginx  # noqa: E402
 
 BASE_DOMAIN = "gongqing.test"
 HTTP_PORT = int(os.environ.get("SMOKE_HTTP_PORT", "8104"))
@@ -227,35 +228,21 @@ def make_certificate() -> tuple[ssl.SSLContext, Path, Path]:
 
 
 def render_site(chain: Path, key: Path) -> Path:
-    """deploy/nginx/gongqing.conf.template with this run's values, as envsubst would fill it."""
-    values = {
-        "GONGQING_DOMAIN": BASE_DOMAIN,
-        "GONGQING_CERT": str(chain),
-        "GONGQING_CERT_KEY": str(key),
-        "GONGQING_UPSTREAM": f"127.0.0.1:{GUNICORN_PORT}",
-        "GONGQING_STATIC_ROOT": str(ROOT / "staticfiles"),
-        "GONGQING_ERROR_PAGES": str(ROOT / "deploy" / "nginx" / "errors"),
-        "GONGQING_HTTP_PORT": str(HTTP_PORT),
-        "GONGQING_HTTPS_PORT": str(HTTPS_PORT),
-    }
-    template = (ROOT / "deploy" / "nginx" / "gongqing.conf.template").read_text()
-    site = re.sub(r"\$\{(GONGQING_\w+)\}", lambda m: values[m.group(1)], template)
+    """deploy/nginx/gongqing.conf.template with this run's values, in a folder of its own."""
     nginx_dir = SMOKE_DIR / "nginx"
-    for temp in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (nginx_dir / "tmp" / temp).mkdir(parents=True, exist_ok=True)
-    (nginx_dir / "gongqing.conf").write_text(site)
-    # The main file Debian ships writes to /var and /run; this one keeps every path inside .data/smoke.
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    temp_paths = "".join(f"    {t}_temp_path {nginx_dir / 'tmp' / t};\n" for t in ("fastcgi", "uwsgi", "scgi"))
-    main = (
-        f"{user}worker_processes 2;\npid {nginx_dir / 'nginx.pid'};\nerror_log {nginx_dir / 'error.log'} warn;\n"
-        "events { worker_connections 512; }\n"
-        "http {\n    include /etc/nginx/mime.types;\n    default_type application/octet-stream;\n"
-        f"    access_log {nginx_dir / 'access.log'};\n"
-        f"    client_body_temp_path {nginx_dir / 'tmp' / 'body'};\n    proxy_temp_path {nginx_dir / 'tmp' / 'proxy'};\n"
-        f"{temp_paths}    sendfile on;\n    keepalive_timeout 65;\n    include {nginx_dir / 'gongqing.conf'};\n}}\n"
+    write_local_nginx(
+        nginx_dir,
+        {
+            "GONGQING_DOMAIN": BASE_DOMAIN,
+            "GONGQING_CERT": str(chain),
+            "GONGQING_CERT_KEY": str(key),
+            "GONGQING_UPSTREAM": f"127.0.0.1:{GUNICORN_PORT}",
+            "GONGQING_STATIC_ROOT": str(ROOT / "staticfiles"),
+            "GONGQING_ERROR_PAGES": str(ROOT / "deploy" / "nginx" / "errors"),
+            "GONGQING_HTTP_PORT": str(HTTP_PORT),
+            "GONGQING_HTTPS_PORT": str(HTTPS_PORT),
+        },
     )
-    (nginx_dir / "nginx.conf").write_text(main)
     return nginx_dir
 
 
