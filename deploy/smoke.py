@@ -52,8 +52,15 @@ class SmokeFailure(Exception):
     pass
 
 
+STARTED = time.monotonic()
+
+
 def say(message: str) -> None:
     print(message, flush=True)
+
+
+def phase(message: str) -> None:
+    say(f"[{time.monotonic() - STARTED:6.1f} s] {message}")
 
 
 def check(condition: bool, what: str, detail: str = "") -> None:
@@ -289,7 +296,7 @@ def production_env(database_url: str, broker_url: str) -> dict:
 
 # --- checks ------------------------------------------------------------------------------------------
 def run_checks(client: Client, env: dict, stack: Stack) -> dict:
-    say("Checks through nginx (https://*.gongqing.test on 127.0.0.1):")
+    phase("Checks through nginx (https://*.gongqing.test on 127.0.0.1):")
     health = client.get(BASE_DOMAIN, "/healthz")
     check(
         health.status == 200 and health.json()["checks"] == {"database": "ok", "redis": "ok", "broker": "ok"},
@@ -537,13 +544,13 @@ def main() -> int:
     failure = None
     figures = {}
     try:
-        say("Embedded PostgreSQL and Redis for the run (.data/smoke/) ...")
+        phase("Embedded PostgreSQL and Redis for the run (.data/smoke/) ...")
         env = production_env(embedded.postgres_url(), embedded.redis_url())
-        say("Production steps: compile_translations, migrate, collectstatic ...")
+        phase("Production steps: compile_translations, migrate, collectstatic ...")
         manage(env, "compile_translations")
         manage(env, "migrate", "--verbosity", "0")
         manage(env, "collectstatic", "--noinput", "--verbosity", "0")
-        say("Data: the demo city (load_demo refuses production, so it runs as development) and a second city ...")
+        phase("Data: the demo city (load_demo refuses production, so it runs as development) and a second city ...")
         demo_env = dict(env, DJANGO_ENV="development")
         manage(demo_env, "load_demo")
         manage(
@@ -564,7 +571,7 @@ def main() -> int:
 
         tls, chain, key = make_certificate()
         nginx_dir = render_site(chain, key)
-        say("Starting gunicorn, Celery worker and beat, nginx ...")
+        phase("Starting gunicorn, Celery worker and beat, nginx ...")
         stack.start("gunicorn", [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "config.wsgi"], env)
         stack.start(
             "worker",
@@ -655,7 +662,7 @@ def main() -> int:
         tokens = run_checks(client, env, stack)
         check_logs(stack)
 
-        say(
+        phase(
             f"Requests per second through nginx (TLS, {BENCH_CONNECTIONS} keep-alive connections, "
             f"{BENCH_SECONDS:.0f} s each, gunicorn workers: {env['GUNICORN_WORKERS']}):"
         )
