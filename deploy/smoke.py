@@ -45,6 +45,7 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 BIN = Path(sys.executable).parent
 PASSWORD = "demo12345"  # the demo logins' password
 OTHER_CITY = "lishui"
+SMOKE_ADDRESS_LIMIT = 3  # INTAKE_ADDRESS_LIMIT for the run (600 in production): the ceiling is reached quickly
 RUN_CA: dict[str, str] = {}  # the PEM of the CA made for this run
 
 
@@ -130,13 +131,13 @@ class LoopbackHTTPS(http.client.HTTPSConnection):
     """Connects to 127.0.0.1 whatever the host name: SNI and Host name the union, like a browser would."""
 
     def connect(self) -> None:
-        sock = socket.create_connection(("127.0.0.1", self.port), self.timeout)
+        sock = socket.create_connection(("127.0.0.1", self.port), self.timeout, self.source_address)
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
 class LoopbackHTTP(http.client.HTTPConnection):
     def connect(self) -> None:
-        self.sock = socket.create_connection(("127.0.0.1", self.port), self.timeout)
+        self.sock = socket.create_connection(("127.0.0.1", self.port), self.timeout, self.source_address)
 
 
 class Response:
@@ -156,13 +157,15 @@ class Response:
 
 
 class Client:
-    def __init__(self, tls: ssl.SSLContext) -> None:
+    def __init__(self, tls: ssl.SSLContext, source: str | None = None) -> None:
+        """source: the loopback address to connect from (127.0.0.2 is not a trusted proxy, like a phone)."""
         self.tls = tls
+        self.source_address = (source, 0) if source else None
 
     def connection(self, host: str, *, https: bool = True) -> http.client.HTTPConnection:
         if https:
-            return LoopbackHTTPS(host, HTTPS_PORT, context=self.tls, timeout=30)
-        return LoopbackHTTP(host, HTTP_PORT, timeout=30)
+            return LoopbackHTTPS(host, HTTPS_PORT, context=self.tls, timeout=30, source_address=self.source_address)
+        return LoopbackHTTP(host, HTTP_PORT, timeout=30, source_address=self.source_address)
 
     def request(self, method, host, path, *, body=None, headers=None, token=None, https=True) -> Response:
         headers = dict(headers or {})
@@ -288,6 +291,7 @@ def production_env(database_url: str, broker_url: str) -> dict:
         TRUSTED_PROXIES="127.0.0.1",
         MEDIA_ROOT=str(SMOKE_DIR / "media"),
         EMAIL_URL="consolemail://",
+        INTAKE_ADDRESS_LIMIT=str(SMOKE_ADDRESS_LIMIT),
         GUNICORN_BIND=f"127.0.0.1:{GUNICORN_PORT}",
         GUNICORN_WORKERS=os.environ.get("SMOKE_GUNICORN_WORKERS", "3"),
     )
@@ -357,6 +361,27 @@ def run_checks(client: Client, env: dict, stack: Stack) -> dict:
         "the worker's QR submission is accepted through nginx",
         f"{sent.status} {sent.text[:300]}",
     )
+
+    # Phones behind nginx: the app counts the address nginx saw, whatever X-Forwarded-For a phone sends.
+    def submit_from(source: str, forged: str) -> Response:
+        phone = Client(client.tls, source=source)
+        page = phone.get(host("kecheng"), qr_path, headers={"X-Forwarded-For": forged})
+        fields = {
+            "kind": "request",
+            "description": f"来自{source}的问题",
+            "csrfmiddlewaretoken": page.cookies()["csrftoken"],
+        }
+        form = phone.form(host("kecheng"), qr_path, fields, page.cookies())
+        return form if form.status != 302 else Response(302, form.headers, b"")
+
+    accepted = [submit_from("127.0.0.2", f"198.51.100.{n}").status for n in range(SMOKE_ADDRESS_LIMIT)]
+    refused = submit_from("127.0.0.2", "198.51.100.99")
+    check(
+        accepted == [302] * SMOKE_ADDRESS_LIMIT and refused.status == 429 and "此网络提交次数过多" in refused.text,
+        f"per-address QR ceiling ({SMOKE_ADDRESS_LIMIT}) counts what nginx saw; forged X-Forwarded-For changes nothing",
+        f"{accepted} {refused.status}",
+    )
+    check(submit_from("127.0.0.3", "198.51.100.2").status == 302, "another address still submits", "")
 
     css = re.search(r'href="(/static/[^"]+\.css)"', login.text)
     check(css is not None, "the page links a hashed static file", login.text[:500])
