@@ -47,7 +47,8 @@ def _problem(environ: Mapping[str, str]) -> str | None:
     for origin in filter(None, (o.strip() for o in environ.get("CSRF_TRUSTED_ORIGINS", "").split(","))):
         if not origin.startswith("https://"):
             return f"CSRF_TRUSTED_ORIGINS has {origin!r}; origins start with https://"
-    for name in ("CONN_MAX_AGE", "SECURE_HSTS_SECONDS", "INTAKE_DEVICE_LIMIT", "INTAKE_ADDRESS_LIMIT"):
+    whole = ("CONN_MAX_AGE", "SECURE_HSTS_SECONDS", "INTAKE_DEVICE_LIMIT", "INTAKE_ADDRESS_LIMIT", "AXES_FAILURE_LIMIT")
+    for name in (*whole, "AXES_COOLOFF_MINUTES"):
         if environ.get(name) and not environ[name].strip().isdigit():
             return f"{name} must be a whole number"
     return None

@@ -23,6 +23,7 @@ def start(env: dict) -> subprocess.CompletedProcess:
         ("TRUSTED_PROXIES", "127.0.0.1,nginx", "TRUSTED_PROXIES has 'nginx'"),
         ("UNION_BASE_DOMAIN", "http://gongqing.example.cn", "UNION_BASE_DOMAIN must be a domain name"),
         ("DEBUG", "true", "DEBUG must not be on in production"),
+        ("INTAKE_ADDRESS_LIMIT", "many", "INTAKE_ADDRESS_LIMIT must be a whole number"),
     ],
 )
 def test_a_bad_variable_stops_start_up_with_one_line(name, value, said):
