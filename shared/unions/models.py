@@ -1,4 +1,5 @@
-from django.db import models
+from django.conf import settings
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
@@ -39,6 +40,24 @@ class Union(TenantMixin):
     def is_city(self) -> bool:
         return self.level == UnionLevel.CITY
 
+    def create_schema(self, check_if_exists=False, sync_schema=True, verbosity=1):
+        """Create the union's schema by replaying the template's captured SQL (see unions.provisioning);
+        without a replayable template, django-tenants' own way (clone, or run every migration)."""
+        from django_tenants.utils import schema_exists
+
+        from .provisioning import schema_replay, template_snapshot_sql
+
+        template = settings.TENANT_BASE_SCHEMA
+        if sync_schema and settings.TENANT_CREATION_FAKES_MIGRATIONS and schema_exists(template):
+            if check_if_exists and schema_exists(self.schema_name):
+                return False
+            sql = template_snapshot_sql(template=template)
+            if sql is not None:
+                schema_replay(schema_name=self.schema_name, sql=sql)
+                connection.set_schema_to_public()
+                return True
+        return super().create_schema(check_if_exists=check_if_exists, sync_schema=sync_schema, verbosity=verbosity)
+
     def city(self) -> "Union":
         """The city union this union answers to (itself for a city)."""
         return self if self.is_city else self.parent
@@ -48,3 +67,19 @@ class Domain(DomainMixin):
     class Meta:
         verbose_name = _("domain")
         verbose_name_plural = _("domains")
+
+
+class TemplateSnapshot(models.Model):
+    """The template schema as SQL, captured whenever it is migrated and replayed to create a union's schema.
+
+    ``digest`` fingerprints the template's migration records at capture time, so a capture that no longer
+    matches the template is never replayed.
+    """
+
+    schema = models.CharField(max_length=63, unique=True)
+    digest = models.CharField(max_length=32)
+    sql = models.TextField()
+    captured_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.schema} ({self.digest})"

@@ -13,6 +13,7 @@ from django_tenants.utils import get_public_schema_name, schema_context, schema_
 from shared.core.exceptions import ApplicationError
 
 from .models import Domain, Union, UnionLevel
+from .provisioning import template_snapshot_capture
 from .selectors import union_children
 
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
@@ -85,7 +86,7 @@ def schema_ddl_lock() -> None:
 def union_create(
     *, code: str, name: str, level: str, region_code: str, domain: str, parent_code: str | None = None
 ) -> Union:
-    """Create a union: its registry row, its domain and its schema (cloned from the template).
+    """Create a union: its registry row, its domain and its schema (the template's SQL replayed).
 
     Everything happens in one transaction (PostgreSQL DDL is transactional), so a failure at any
     step leaves no row and no schema behind.
@@ -117,6 +118,8 @@ def union_template_migrate(*, verbosity: int = 0) -> None:
             cursor.execute(f'CREATE SCHEMA "{template}"')
     call_command("migrate_schemas", tenant=True, schema_name=template, interactive=False, verbosity=verbosity)
     connection.set_schema(get_public_schema_name())
+    # Keep the template as SQL: new unions' schemas are made by replaying it (see unions.provisioning).
+    template_snapshot_capture(template=template)
 
 
 def union_discard(*, union: Union) -> None:

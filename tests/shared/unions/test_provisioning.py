@@ -1,6 +1,4 @@
-"""Provisioning unions by cloning the migrated template schema."""
-
-import re
+"""Provisioning unions by replaying the migrated template schema's captured SQL."""
 
 import pytest
 from django.conf import settings
@@ -9,38 +7,66 @@ from django.core.management.base import CommandError
 from django.db import IntegrityError, connection
 from django.db.migrations.loader import MigrationLoader
 from django.test import override_settings
-from django_tenants.utils import schema_exists
+from django_tenants.utils import schema_context, schema_exists
 
 from shared.core.exceptions import ApplicationError
-from shared.unions.models import Domain, Union
+from shared.unions.models import Domain, TemplateSnapshot, Union
+from shared.unions.provisioning import TemplateNotReplayable, template_capture_sql, template_digest
 from shared.unions.services import union_create
 
 
 def schema_shape(schema: str) -> dict:
-    """Tables → columns (name, type, nullability, default) and the set of index definitions."""
+    """Tables → columns (name, type, nullability, default, identity), index and constraint definitions,
+    sequences and migration records, with the schema's own name taken out of every definition."""
+
+    def local(text: str) -> str:
+        return text.replace(f"{schema}.", "")
+
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT table_name, column_name, data_type, is_nullable, coalesce(column_default, '')
+            SELECT table_name, column_name, data_type, is_nullable, coalesce(column_default, ''),
+                   is_identity, coalesce(identity_generation, '')
             FROM information_schema.columns WHERE table_schema = %s
             ORDER BY table_name, ordinal_position
             """,
             [schema],
         )
         columns: dict[str, list] = {}
-        for table, column, data_type, nullable, default in cursor.fetchall():
-            # Sequence defaults name their own schema; compare them without it.
-            columns.setdefault(table, []).append((column, data_type, nullable, default.replace(f"{schema}.", "")))
+        for table, column, data_type, nullable, default, identity, generation in cursor.fetchall():
+            columns.setdefault(table, []).append((column, data_type, nullable, local(default), identity, generation))
         cursor.execute("SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = %s", [schema])
-        # The clone may name an index differently; what it indexes, and how, must be the same.
-        indexes = sorted(
-            (table, re.sub(r"INDEX \S+ ON \S+", "INDEX ON", definition)) for table, definition in cursor.fetchall()
+        indexes = sorted((table, local(definition)) for table, definition in cursor.fetchall())
+        cursor.execute(
+            """
+            SELECT c.relname, con.conname, con.contype, pg_get_constraintdef(con.oid)
+            FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid
+            WHERE c.relnamespace = %s::regnamespace
+            """,
+            [schema],
         )
+        constraints = sorted(
+            (table, name, kind, local(definition)) for table, name, kind, definition in cursor.fetchall()
+        )
+        cursor.execute(
+            """
+            SELECT sequencename, data_type::text, start_value, min_value, max_value, increment_by, cycle, cache_size
+            FROM pg_sequences WHERE schemaname = %s
+            """,
+            [schema],
+        )
+        sequences = sorted(cursor.fetchall())
         cursor.execute(
             f"SELECT app, name FROM {connection.ops.quote_name(schema)}.django_migrations ORDER BY app, name"
         )
         migrations = cursor.fetchall()
-    return {"columns": columns, "indexes": indexes, "migrations": migrations}
+    return {
+        "columns": columns,
+        "indexes": indexes,
+        "constraints": constraints,
+        "sequences": sequences,
+        "migrations": migrations,
+    }
 
 
 def tcity_county(code: str, name: str, region_code: str):
@@ -65,15 +91,42 @@ def test_template_schema_exists_and_is_migrated(world):
     assert schema_shape(settings.TENANT_BASE_SCHEMA)["migrations"]
 
 
-def test_cloned_union_matches_a_freshly_migrated_schema(world):
-    cloned = tcity_county("clonecheck", "克隆县总工会", "339903")
+def test_replayed_union_matches_a_freshly_migrated_schema(world):
+    """The schema made by replaying the template's captured SQL is the schema migrations make."""
+    replayed = tcity_county("clonecheck", "克隆县总工会", "339903")
     with override_settings(TENANT_CREATION_FAKES_MIGRATIONS=False):
         migrated = tcity_county("migratecheck", "迁移县总工会", "339904")
-    cloned_shape, migrated_shape = schema_shape(cloned.schema_name), schema_shape(migrated.schema_name)
-    assert cloned_shape["columns"], "the cloned schema has tables"
-    assert cloned_shape["columns"] == migrated_shape["columns"]
-    assert cloned_shape["indexes"] == migrated_shape["indexes"]
-    assert cloned_shape["migrations"] == migrated_shape["migrations"]
+    # It was made by the replay, from a capture of the template as it is now.
+    snapshot = TemplateSnapshot.objects.get(schema=settings.TENANT_BASE_SCHEMA)
+    assert snapshot.digest == template_digest(template=settings.TENANT_BASE_SCHEMA)
+    replayed_shape, migrated_shape = schema_shape(replayed.schema_name), schema_shape(migrated.schema_name)
+    assert replayed_shape["columns"], "the replayed schema has tables"
+    assert replayed_shape["sequences"], "the replayed schema has sequences"
+    assert any(kind == "f" for _table, _name, kind, _def in replayed_shape["constraints"]), "and foreign keys"
+    for part in ("columns", "indexes", "constraints", "sequences", "migrations"):
+        assert replayed_shape[part] == migrated_shape[part], part
+
+
+def test_replayed_union_works_and_stays_in_its_own_schema(world):
+    """Rows go into the new schema's tables (their identity sequences start at 1), not the template's."""
+    from tenants.enterprises.models import Enterprise
+
+    union = tcity_county("replaywrite", "回放县总工会", "339911")
+    with schema_context(union.schema_name):
+        first = Enterprise.objects.create(name="回放企业")
+        assert first.pk == 1
+    with schema_context(settings.TENANT_BASE_SCHEMA):
+        assert not Enterprise.objects.exists()
+
+
+def test_template_with_objects_the_capture_cannot_copy_is_refused(world):
+    """A view in the template is not reproduced, so the capture says so instead of copying half of it;
+    provisioning then falls back to django-tenants' clone (see TemplateSnapshot)."""
+    template = settings.TENANT_BASE_SCHEMA
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE VIEW "{template}".zview AS SELECT 1 AS one')
+    with pytest.raises(TemplateNotReplayable, match="zview"):
+        template_capture_sql(template=template)
 
 
 def _latest_tenant_migration() -> tuple[str, str, str]:
