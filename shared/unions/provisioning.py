@@ -180,6 +180,8 @@ def template_capture_sql(*, template: str) -> str:
     Raises TemplateNotReplayable if the template holds objects this does not reproduce.
     """
     with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('search_path')")
+        previous = cursor.fetchone()[0]
         cursor.execute("SELECT set_config('search_path', %s, true)", [_qi(template)])
         cursor.execute("SELECT %s::regnamespace::oid", [_qi(template)])
         params = {"ns": cursor.fetchone()[0]}
@@ -207,6 +209,8 @@ def template_capture_sql(*, template: str) -> str:
         cursor.execute(COMMENTS_SQL, params)
         comments = [row[0] for row in cursor.fetchall()]
         copies, positions = _rows_and_sequences(cursor, template, tables)
+        # Inside an outer transaction the local setting would outlive this block: put the caller's back.
+        cursor.execute("SELECT set_config('search_path', %s, true)", [previous])
 
     statements = [f"CREATE SEQUENCE {name} {options}" for name, options, _owner in sequences]
     for oid, name, persistence, options in tables:
