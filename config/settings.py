@@ -76,6 +76,9 @@ TENANT_DOMAIN_MODEL = "unions.Domain"
 # New unions are cloned from this migrated template schema instead of running every migration.
 TENANT_BASE_SCHEMA = "union_template"
 TENANT_CREATION_FAKES_MIGRATIONS = True
+# Set search_path once per request (when the union is chosen), not before every query. django-tenants forgets
+# the value after a rollback or a savepoint rollback, which undo a SET (tests/shared/unions/test_hot_path.py).
+TENANT_LIMIT_SET_CALLS = True
 PUBLIC_SCHEMA_URLCONF = "config.urls_public"
 ROOT_URLCONF = "config.urls_tenant"
 

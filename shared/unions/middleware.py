@@ -10,6 +10,11 @@ class UnionMiddleware(TenantMainMiddleware):
     union is a 404, so a forged Host header never falls back to some other union's data.
     """
 
+    def get_tenant(self, domain_model, hostname):
+        from .host_cache import union_for_host
+
+        return union_for_host(hostname=hostname)
+
     def no_tenant_found(self, request, hostname):
         if hostname == settings.UNION_BASE_DOMAIN or hostname == "testserver":
             self.setup_url_routing(request=request, force_public=True)
