@@ -86,13 +86,13 @@ WHERE c.relnamespace = %(ns)s AND c.relkind = 'S'
 ORDER BY c.oid
 """
 
-# Primary keys, unique, check and exclusion constraints first, foreign keys once every table exists.
+# Primary keys, unique, check and exclusion constraints go into their CREATE TABLE, foreign keys into one
+# ALTER TABLE per table once every table exists (fewer statements: each one locks and reloads its table).
 CONSTRAINTS_SQL = """
-SELECT 'ALTER TABLE ' || quote_ident(c.relname) || ' ADD CONSTRAINT ' || quote_ident(con.conname) || ' '
-       || pg_get_constraintdef(con.oid)
-FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid
+SELECT con.conrelid, con.contype = 'f', 'CONSTRAINT ' || quote_ident(con.conname) || ' ' || pg_get_constraintdef(con.oid)
+FROM pg_constraint con
 WHERE con.conrelid = ANY(%(tables)s) AND con.contype IN ('p', 'u', 'c', 'x', 'f')
-ORDER BY con.contype = 'f', con.oid
+ORDER BY con.oid
 """
 
 # Indexes that no constraint made (those come with their constraint).
@@ -200,7 +200,9 @@ def template_capture_sql(*, template: str) -> str:
         for oid, *column in cursor.fetchall():
             columns.setdefault(oid, []).append(_column_sql(*column))
         cursor.execute(CONSTRAINTS_SQL, params)
-        constraints = [row[0] for row in cursor.fetchall()]
+        foreign_keys: dict[int, list[str]] = {}
+        for oid, is_foreign_key, definition in cursor.fetchall():
+            (foreign_keys if is_foreign_key else columns).setdefault(oid, []).append(definition)
         # pg_get_indexdef always names the table with its schema: drop it, the replay's search_path decides.
         cursor.execute("SELECT quote_ident(%s)", [template])
         on_template = f" ON {cursor.fetchone()[0]}."
@@ -218,7 +220,9 @@ def template_capture_sql(*, template: str) -> str:
         with_options = f" WITH ({', '.join(options)})" if options else ""
         statements.append(f"CREATE {unlogged}TABLE {name} ({', '.join(columns.get(oid, []))}){with_options}")
     statements += [f"ALTER SEQUENCE {name} OWNED BY {owner}" for name, _options, owner in sequences if owner]
-    statements += constraints + indexes + comments + copies + positions
+    names = {oid: name for oid, name, _persistence, _options in tables}
+    statements += [f"ALTER TABLE {names[oid]} ADD {', ADD '.join(keys)}" for oid, keys in foreign_keys.items()]
+    statements += indexes + comments + copies + positions
     return ";\n".join(statements) + ";\n"
 
 
