@@ -79,6 +79,8 @@ TENANT_CREATION_FAKES_MIGRATIONS = True
 # Set search_path once per request (when the union is chosen), not before every query. django-tenants forgets
 # the value after a rollback or a savepoint rollback, which undo a SET (tests/shared/unions/test_hot_path.py).
 TENANT_LIMIT_SET_CALLS = True
+# The migrate command run in each union's schema renders the migrated state once per process, not per schema.
+TENANT_BASE_MIGRATE_COMMAND = "shared.unions.tenant_migrate.Command"
 PUBLIC_SCHEMA_URLCONF = "config.urls_public"
 ROOT_URLCONF = "config.urls_tenant"
 
