@@ -77,3 +77,28 @@ def test_removed_domain_is_a_404_and_the_cache_never_crosses_unions(api, world):
     Domain.objects.filter(domain="tcounty2.localhost").get().delete()
     assert api("tcounty2-staff", "tcounty2").get("/api/v1/me/").status_code == 404
     assert api("tcounty1-staff", "forged").get("/api/v1/me/").status_code == 404
+
+
+def test_with_redis_down_requests_are_served_and_unions_saved(api, world):
+    """The host cache is a shortcut: with Redis unreachable the union is read from the database, and
+    changing a union still saves."""
+    import socket
+
+    from django.test import override_settings
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    caches = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port}/0",
+        }
+    }
+    with override_settings(CACHES=caches):
+        assert api("tcounty1-staff", "tcounty1").get("/api/v1/me/").json()["union"]["code"] == "tcounty1"
+        assert api("tcounty1-staff", "tcounty2").get("/api/v1/me/").status_code == 403
+        union = world.union("tcounty2")
+        union.name = "停机时改名"
+        union.save()
+        assert api("tcounty2-staff", "tcounty2").get("/api/v1/me/").json()["union"]["name"] == "停机时改名"

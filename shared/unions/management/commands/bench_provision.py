@@ -1,4 +1,4 @@
-"""Time provisioning one union by cloning the template schema vs by running every migration.
+"""Time provisioning one union by replaying the template schema's SQL vs by running every migration.
 
     python manage.py bench_provision [--runs 5]
 
@@ -17,7 +17,7 @@ from shared.unions.services import union_create, union_discard
 
 
 class Command(BaseCommand):
-    help = "Time union provisioning: clone of the template schema vs running all migrations (median of N)."
+    help = "Time union provisioning: replay of the template's SQL vs running all migrations (median of N)."
 
     def add_arguments(self, parser):
         parser.add_argument("--runs", type=int, default=5)
@@ -50,9 +50,9 @@ class Command(BaseCommand):
         clone, migrate = statistics.median(timings["clone"]), statistics.median(timings["migrate"])
         self.stdout.write(f"Provisioning one union, median of {runs} runs each:")
         self.stdout.write(
-            f"  clone template schema : {clone:8.3f} s   (runs: {', '.join(f'{t:.3f}' for t in timings['clone'])})"
+            f"  replay template SQL   : {clone:8.3f} s   (runs: {', '.join(f'{t:.3f}' for t in timings['clone'])})"
         )
         self.stdout.write(
             f"  run all migrations    : {migrate:8.3f} s   (runs: {', '.join(f'{t:.3f}' for t in timings['migrate'])})"
         )
-        self.stdout.write(f"  ratio migrate / clone : {migrate / clone:8.2f} x")
+        self.stdout.write(f"  ratio migrate / replay: {migrate / clone:8.2f} x")
