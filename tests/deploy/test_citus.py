@@ -81,13 +81,30 @@ def test_reference_table_list_names_existing_tables(world):
     assert reference_tables() <= public, reference_tables() - public
 
 
+def project_tables() -> set[str]:
+    """The tables of the project's own apps (their many-to-many tables included); third-party apps' public
+    tables (e.g. django-axes' sign-in log) stay local on the coordinator and are not checked."""
+    from django.apps import apps
+
+    return {
+        model._meta.db_table
+        for model in apps.get_models(include_auto_created=True)
+        if model.__module__.startswith(("shared.", "tenants.", "oversight."))
+    }
+
+
 def narrow_keys() -> list[tuple[str, str, str]]:
-    """(schema, table, column) of 32-bit primary and foreign keys in union tables and the project's public tables."""
+    """(schema, table, column) of 32-bit primary and foreign keys in every union table, every reference table
+    and the project's own public tables."""
+    checked_in_public = project_tables() | reference_tables()
     return [
         (schema, table, column)
         for schema in (settings.TENANT_BASE_SCHEMA, "public")
         for table, column, _kind, type_name in key_columns(schema)
-        if type_name != "bigint" and table not in FRAMEWORK_TABLES and not _points_at_framework(schema, table, column)
+        if type_name != "bigint"
+        and table not in FRAMEWORK_TABLES
+        and (schema != "public" or table in checked_in_public)
+        and not _points_at_framework(schema, table, column)
     ]
 
 
