@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from shared.accounts.permissions import IsUnionMember, request_membership
-from tenants.events.api import ListPagination
+from shared.core.pagination import ListPagination
 
 from .filters import CaseFilter
 from .models import Case

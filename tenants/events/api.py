@@ -5,10 +5,10 @@ from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from shared.accounts.permissions import IsUnionMember
+from shared.core.pagination import ListPagination
 from tenants.cases.selectors import case_get
 from tenants.cases.serializers import CaseSerializer, OnSiteCaseSerializer
 from tenants.cases.services import case_record_on_site
@@ -34,14 +34,6 @@ from .services import (
     event_update,
     media_report_add,
 )
-
-
-class ListPagination(PageNumberPagination):
-    """50 a page by default; ?page_size= up to 200."""
-
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
 
 @extend_schema_view(
