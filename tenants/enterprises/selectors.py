@@ -2,31 +2,22 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from shared.core.exceptions import ApplicationError
 
+from .filters import EnterpriseFilter
 from .models import Enterprise
-from .validators import normalize_credit_code
 
 
 def enterprise_list(*, filters: dict | None = None) -> QuerySet[Enterprise]:
     """Enterprises of the current union; filters: search (name or credit code), industry, town,
     union_established, harmony_level."""
-    from .filters import EnterpriseFilter
-
     filterset = EnterpriseFilter(filters or {}, queryset=Enterprise.objects.all())
     if not filterset.is_valid():
         raise ApplicationError(_("Some filters are not valid."), fields=dict(filterset.errors))
     return filterset.qs
-
-
-def enterprise_search(*, queryset: QuerySet[Enterprise], term: str) -> QuerySet[Enterprise]:
-    term = (term or "").strip()
-    if not term:
-        return queryset
-    return queryset.filter(Q(name__icontains=term) | Q(credit_code__contains=normalize_credit_code(term)))
 
 
 def enterprise_get(*, enterprise_id: int) -> Enterprise:
