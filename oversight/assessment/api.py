@@ -1,16 +1,17 @@
 """Assessment API. City host (IsCityUnionMember reads; IsCityUnionAdmin writes the scheme, adjustments,
 publication and reopening; exports are started by admins and staff): everything starts from the union of
 the host, so a city only ever sees its own child unions. County host: GET /api/v1/assessment/mine/ gives
-the county its own published line and nothing of the other counties."""
+the county its own published line and nothing of the other counties. Viewsets whose actions parse input and
+call the services; reads go through the selectors."""
 
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from shared.accounts.permissions import IsCityUnionAdmin, IsCityUnionMember, IsUnionReader
 
@@ -29,22 +30,34 @@ from .serializers import (
 
 YEAR_PARAMETER = OpenApiParameter("year", int, required=True, description="The assessment year, e.g. 2024")
 
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "pdf": "application/pdf",
+}
+
 
 def _year(request) -> int:
     return services.clean_year(request.query_params.get("year"))
 
 
-class _CityView(APIView):
+class _CityViewSet(viewsets.GenericViewSet):
     """Reads by any member of the city union of the host; writes by its admins."""
 
+    filter_backends: list = []
+    pagination_class = None  # one city's lists are short: its child unions, its adjustments
+
     def get_permissions(self):
-        if self.request.method in ("GET", "HEAD", "OPTIONS"):
+        if self.request.method in SAFE_METHODS:
             return [IsCityUnionMember()]
         return [IsCityUnionAdmin()]
 
 
-class SchemeView(_CityView):
+class SchemeViewSet(_CityViewSet):
     """The year's scheme: the saved one, or the default (`is_default: true`) until an admin saves one."""
+
+    lookup_field = "year"
+    lookup_value_converter = "int"
 
     def _body(self, city, year):
         scheme = selectors.scheme_get(city=city, year=year)
@@ -62,42 +75,79 @@ class SchemeView(_CityView):
         }
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
-    def get(self, request, year):
+    def retrieve(self, request, year=None):
         return Response(self._body(request.tenant, services.clean_year(year)))
 
     @extend_schema(request=SchemeInputSerializer, responses=OpenApiTypes.OBJECT)
-    def put(self, request, year):
+    def update(self, request, year=None):
         data = SchemeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.scheme_save(city=request.tenant, year=year, items=data.validated_data["items"], actor=request.user)
         return Response(self._body(request.tenant, services.clean_year(year)))
 
 
-class ScoresView(_CityView):
-    """Every child union's score with its per-item breakdown, adjustments and rank (frozen once published)."""
+class AssessmentViewSet(_CityViewSet):
+    """The year's assessment of the city's child unions: scores, publication history, publish and reopen."""
 
     @extend_schema(parameters=[YEAR_PARAMETER], responses=OpenApiTypes.OBJECT)
-    def get(self, request):
+    @action(detail=False, methods=["get"])
+    def scores(self, request):
+        """Every child union's score with its per-item breakdown, adjustments and rank (frozen once published)."""
         return Response(selectors.assessment_view(city=request.tenant, year=_year(request)))
 
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int, required=False)], responses=PublicationSerializer(many=True)
+    )
+    @action(detail=False, methods=["get"])
+    def publications(self, request):
+        """Publication history (published and reopened, with who, when and why)."""
+        year = request.query_params.get("year")
+        publications = selectors.publication_list(
+            city=request.tenant, year=services.clean_year(year) if year not in (None, "") else None
+        )
+        return Response(PublicationSerializer(publications, many=True).data)
 
-class RankingsView(_CityView):
-    """Child unions ranked by preliminary score (standard competition ranking 1, 2, 2, 4; ties broken by
-    on-site resolution rate, then events held)."""
+    @extend_schema(request=YearSerializer, responses={201: PublicationSerializer})
+    @action(detail=False, methods=["post"])
+    def publish(self, request):
+        data = YearSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        publication = services.assessment_publish(
+            city=request.tenant, year=data.validated_data["year"], actor=request.user
+        )
+        return Response(PublicationSerializer(publication).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=ReopenInputSerializer, responses=PublicationSerializer)
+    @action(detail=False, methods=["post"])
+    def reopen(self, request):
+        data = ReopenInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        publication = services.assessment_reopen(
+            city=request.tenant,
+            year=data.validated_data["year"],
+            actor=request.user,
+            reason=data.validated_data["reason"],
+        )
+        return Response(PublicationSerializer(publication).data)
+
+
+class RankingViewSet(_CityViewSet):
     @extend_schema(parameters=[YEAR_PARAMETER], responses=OpenApiTypes.OBJECT)
-    def get(self, request):
+    @action(detail=False, methods=["get"])
+    def rankings(self, request):
+        """Child unions ranked by preliminary score (standard competition ranking 1, 2, 2, 4; ties broken by
+        on-site resolution rate, then events held)."""
         return Response(selectors.rankings_view(city=request.tenant, year=_year(request)))
 
 
-class AdjustmentListView(_CityView):
+class AdjustmentViewSet(_CityViewSet):
     @extend_schema(parameters=[YEAR_PARAMETER], responses=AdjustmentSerializer(many=True))
-    def get(self, request):
+    def list(self, request):
         adjustments = selectors.adjustment_list(city=request.tenant, year=_year(request))
         return Response(AdjustmentSerializer(adjustments, many=True).data)
 
     @extend_schema(request=AdjustmentInputSerializer, responses={201: AdjustmentSerializer})
-    def post(self, request):
+    def create(self, request):
         data = AdjustmentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         adjustment = services.adjustment_add(
@@ -111,56 +161,24 @@ class AdjustmentListView(_CityView):
         return Response(AdjustmentSerializer(adjustment).data, status=status.HTTP_201_CREATED)
 
 
-class PublicationListView(_CityView):
-    """Publication history (published and reopened, with who, when and why)."""
-
-    @extend_schema(
-        parameters=[OpenApiParameter("year", int, required=False)], responses=PublicationSerializer(many=True)
-    )
-    def get(self, request):
-        year = request.query_params.get("year")
-        publications = selectors.publication_list(
-            city=request.tenant, year=services.clean_year(year) if year not in (None, "") else None
-        )
-        return Response(PublicationSerializer(publications, many=True).data)
-
-
-class PublishView(_CityView):
-    @extend_schema(request=YearSerializer, responses={201: PublicationSerializer})
-    def post(self, request):
-        data = YearSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        publication = services.assessment_publish(
-            city=request.tenant, year=data.validated_data["year"], actor=request.user
-        )
-        return Response(PublicationSerializer(publication).data, status=status.HTTP_201_CREATED)
-
-
-class ReopenView(_CityView):
-    @extend_schema(request=ReopenInputSerializer, responses=PublicationSerializer)
-    def post(self, request):
-        data = ReopenInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        publication = services.assessment_reopen(
-            city=request.tenant,
-            year=data.validated_data["year"],
-            actor=request.user,
-            reason=data.validated_data["reason"],
-        )
-        return Response(PublicationSerializer(publication).data)
-
-
-class ExportListView(APIView):
+class ExportViewSet(viewsets.GenericViewSet):
     """Start an export (admins and staff of the city; 202 with its status URL) or list the city's exports."""
 
     permission_classes = [IsCityUnionMember]
+    serializer_class = ExportSerializer
+    filter_backends: list = []
+    pagination_class = None  # the newest 50
+    lookup_value_converter = "int"
+
+    def get_queryset(self):
+        return selectors.export_list(city=self.request.tenant)
 
     @extend_schema(responses=ExportSerializer(many=True))
-    def get(self, request):
-        return Response(ExportSerializer(selectors.export_list(city=request.tenant)[:50], many=True).data)
+    def list(self, request):
+        return Response(ExportSerializer(self.get_queryset()[:50], many=True).data)
 
     @extend_schema(request=ExportInputSerializer, responses={202: ExportSerializer})
-    def post(self, request):
+    def create(self, request):
         data = ExportInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         export = services.export_request(
@@ -171,29 +189,14 @@ class ExportListView(APIView):
         )
         return Response(ExportSerializer(export).data, status=status.HTTP_202_ACCEPTED)
 
-
-class ExportDetailView(APIView):
-    permission_classes = [IsCityUnionMember]
-
     @extend_schema(responses=ExportSerializer)
-    def get(self, request, pk):
-        export = get_object_or_404(selectors.export_list(city=request.tenant), pk=pk)
-        return Response(ExportSerializer(export).data)
-
-
-CONTENT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-    "pdf": "application/pdf",
-}
-
-
-class ExportDownloadView(APIView):
-    permission_classes = [IsCityUnionMember]
+    def retrieve(self, request, pk=None):
+        return Response(ExportSerializer(self.get_object()).data)
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
-    def get(self, request, pk):
-        export = get_object_or_404(selectors.export_list(city=request.tenant), pk=pk)
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        export = self.get_object()
         if export.status != "done" or not export.file:
             raise NotFound()
         name = f"assessment-{export.city.code}-{export.year}.{export.format}"
@@ -202,13 +205,13 @@ class ExportDownloadView(APIView):
         return response
 
 
-class MineView(APIView):
-    """A county's own published score, rank and breakdown for the year; 404 until its city publishes."""
-
+class MineViewSet(viewsets.ViewSet):
     permission_classes = [IsUnionReader]
 
     @extend_schema(parameters=[YEAR_PARAMETER], responses=OpenApiTypes.OBJECT)
-    def get(self, request):
+    @action(detail=False, methods=["get"])
+    def mine(self, request):
+        """A county's own published score, rank and breakdown for the year; 404 until its city publishes."""
         year = _year(request)
         found = selectors.published_score_for_union(union=request.tenant, year=year)
         if found is None:
@@ -218,17 +221,14 @@ class MineView(APIView):
         return Response(
             {
                 "year": year,
-                "union": row["union"],
-                "union_name": row["union_name"],
+                **{key: row[key] for key in MINE_ROW_KEYS},
                 "rank": score.rank,
                 "ranked": ranked,
-                "total": row["total"],
-                "score": row["score"],
-                "adjustment_total": row["adjustment_total"],
-                "veto": row["veto"],
-                "vetoes": row["vetoes"],
-                "breakdown": row["breakdown"],
                 "adjustments": [{k: a[k] for k in ("points", "reason", "created_at")} for a in row["adjustments"]],
                 "published_at": score.publication.published_at.isoformat(),
             }
         )
+
+
+# What a county sees of its own published line.
+MINE_ROW_KEYS = ("union", "union_name", "total", "score", "adjustment_total", "veto", "vetoes", "breakdown")

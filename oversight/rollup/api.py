@@ -1,18 +1,17 @@
 """City oversight API. Compliance and drill-down are served on a city union's host to its members
 (IsCityUnionMember); a city sees its own child unions only. Notices: any member, own notices only."""
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django_tenants.utils import schema_context
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.generics import GenericAPIView
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from shared.accounts.permissions import IsCityUnionMember, IsUnionReader
 from shared.core.serializers import OptionalYearSerializer
-from shared.unions.models import Union
+from shared.unions.selectors import union_children
 from tenants.cases.selectors import case_list
 from tenants.events.selectors import event_list
 
@@ -28,84 +27,68 @@ from .services import notice_mark_read
 YEAR_PARAMETER = OpenApiParameter("year", int, description="Calendar year (default: this year)")
 
 
-def _year(request) -> int:
-    data = OptionalYearSerializer(data=request.query_params)
-    data.is_valid(raise_exception=True)
-    return data.validated_data.get("year") or timezone.localdate().year
-
-
-class ComplianceView(APIView):
-    """Quota compliance of each child union for a year, from the roll-up: quota, events held and planned,
-    pace (done / on_track / at_risk / missed) and when the figures were computed."""
-
+class CityViewSet(viewsets.ViewSet):
     permission_classes = [IsCityUnionMember]
 
     @extend_schema(parameters=[YEAR_PARAMETER], responses=ComplianceSerializer)
-    def get(self, request):
-        year = _year(request)
+    @action(detail=False, methods=["get"])
+    def compliance(self, request):
+        """Quota compliance of each child union for a year, from the roll-up: quota, events held and planned,
+        pace (done / on_track / at_risk / missed) and when the figures were computed."""
+        data = OptionalYearSerializer(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        year = data.validated_data.get("year") or timezone.localdate().year
         rows = compliance_for_city(city=request.tenant, year=year)
         return Response(ComplianceSerializer({"year": year, "results": rows}).data)
 
 
-class ChildUnionListView(GenericAPIView):
-    """Base of the read-only drill-down into one child union: the list (each subclass's queryset_in_schema) is
-    read inside that union's schema, after checking that it is a child of the city whose host was called
-    (anything else is a 404)."""
+class ChildUnionViewSet(viewsets.GenericViewSet):
+    """Read-only drill-down into one child union: each list is read inside that union's schema, after checking
+    that it is a child of the city whose host was called (anything else is a 404)."""
 
     permission_classes = [IsCityUnionMember]
-    filter_backends: list = []  # filtering goes through the selector
+    filter_backends: list = []  # filtering goes through the selectors
+    lookup_field = "code"
+    lookup_value_converter = "slug"
 
-    def child(self, code: str) -> Union:
-        return get_object_or_404(Union.objects.filter(parent=self.request.tenant), code=code)
+    def get_queryset(self):
+        return union_children(union=self.request.tenant)
 
-    def get(self, request, code):
-        union = self.child(code)
+    def _page_in_schema(self, read, serializer_class) -> Response:
+        union = get_object_or_404(self.get_queryset(), code=self.kwargs["code"])
         with schema_context(union.schema_name):
-            page = self.paginate_queryset(self.queryset_in_schema())
-            data = self.get_serializer(page, many=True).data
+            page = self.paginate_queryset(read())
+            data = serializer_class(page, many=True).data
         return self.get_paginated_response(data)
 
+    @extend_schema(responses=DrillEventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def events(self, request, code=None):
+        """A child union's events (read-only); filters as on the union's own list: status, topic, date_from, date_to."""
+        return self._page_in_schema(
+            lambda: event_list(filters=request.query_params).order_by("-planned_date", "-number"), DrillEventSerializer
+        )
 
-class ChildUnionEventsView(ChildUnionListView):
-    """A child union's events (read-only); filters as on the union's own list: status, topic, date_from, date_to."""
-
-    serializer_class = DrillEventSerializer
-
-    def queryset_in_schema(self):
-        return event_list(filters=self.request.query_params).order_by("-planned_date", "-number")
-
-
-class ChildUnionCasesView(ChildUnionListView):
-    """A child union's cases (read-only, submitter contact data masked); filters as on the union's own list."""
-
-    serializer_class = DrillCaseSerializer
-
-    def queryset_in_schema(self):
-        return case_list(filters=self.request.query_params)
+    @extend_schema(responses=DrillCaseSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def cases(self, request, code=None):
+        """A child union's cases (read-only, submitter contact data masked); filters as on the union's own list."""
+        return self._page_in_schema(lambda: case_list(filters=request.query_params), DrillCaseSerializer)
 
 
-class NoticeListView(GenericAPIView):
+class NoticeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Your own notices about the union whose host you call, newest first."""
 
     permission_classes = [IsUnionReader]
     serializer_class = NoticeSerializer
+    filter_backends: list = []
+    lookup_value_converter = "int"
 
     def get_queryset(self):
         return notice_list(user=self.request.user, union=self.request.tenant)
 
-    def get(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(NoticeSerializer(page, many=True).data)
-
-
-class NoticeReadView(APIView):
-    """Mark one of your notices read."""
-
-    permission_classes = [IsUnionReader]
-
     @extend_schema(request=None, responses=NoticeSerializer)
-    def post(self, request, pk):
-        notice = notice_list(user=request.user, union=request.tenant).filter(pk=pk).first()
-        if notice is None:
-            raise Http404
-        return Response(NoticeSerializer(notice_mark_read(notice=notice)).data)
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        """Mark one of your notices read."""
+        return Response(NoticeSerializer(notice_mark_read(notice=self.get_object())).data)

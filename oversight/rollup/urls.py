@@ -1,11 +1,12 @@
-from django.urls import path
+"""Included at the root of /api/v1/ (config/api_urls.py)."""
 
-from .api import ChildUnionCasesView, ChildUnionEventsView, ComplianceView, NoticeListView, NoticeReadView
+from rest_framework.routers import SimpleRouter
 
-urlpatterns = [
-    path("city/compliance/", ComplianceView.as_view(), name="city-compliance"),
-    path("city/unions/<slug:code>/events/", ChildUnionEventsView.as_view(), name="city-union-events"),
-    path("city/unions/<slug:code>/cases/", ChildUnionCasesView.as_view(), name="city-union-cases"),
-    path("notices/", NoticeListView.as_view(), name="notice-list"),
-    path("notices/<int:pk>/read/", NoticeReadView.as_view(), name="notice-read"),
-]
+from .api import ChildUnionViewSet, CityViewSet, NoticeViewSet
+
+router = SimpleRouter(use_regex_path=False)
+router.register("city/unions", ChildUnionViewSet, basename="city-union")
+router.register("city", CityViewSet, basename="city")
+router.register("notices", NoticeViewSet, basename="notice")
+
+urlpatterns = router.urls

@@ -1,9 +1,12 @@
+"""Accounts API on a union's host: the token, who you are, and the union's members. Viewsets whose actions
+parse input and call the services; permissions are declared on the viewset or the action."""
+
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from .permissions import IsUnionAdmin, IsUnionReader, request_membership
 from .selectors import member_list
@@ -11,42 +14,55 @@ from .serializers import MemberRoleSerializer, MemberSerializer, MeSerializer, T
 from .services import member_add, member_change_role, member_remove, token_issue
 
 
-class TokenView(APIView):
-    """Exchange username and password for an API token, on the host of a union you belong to."""
+class AccountViewSet(viewsets.ViewSet):
+    """The caller's own account: exchange a password for a token, and read who you are here."""
 
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
+    permission_classes = [IsUnionReader]
 
     @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
-    def post(self, request):
+    @action(
+        detail=False, methods=["post"], url_path="auth/token", authentication_classes=[], permission_classes=[AllowAny]
+    )
+    def token(self, request):
+        """Exchange username and password for an API token, on the host of a union you belong to."""
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         token = token_issue(request=request, union=getattr(request, "tenant", None), **data.validated_data)
         return Response({"token": token.key})
 
-
-class MeView(APIView):
-    """Who you are, in which union, with which role."""
-
-    permission_classes = [IsUnionReader]
-
     @extend_schema(responses=MeSerializer)
-    def get(self, request):
+    @action(detail=False, methods=["get"])
+    def me(self, request):
+        """Who you are, in which union, with which role."""
         membership = request_membership(request)
         return Response(MeSerializer({"user": request.user, "union": membership.union, "role": membership.role}).data)
 
 
-class MemberListView(APIView):
-    """The union's members and their roles; admins add people (new or existing accounts)."""
+class MemberViewSet(viewsets.GenericViewSet):
+    """The union's members and their roles; admins add people (new or existing accounts), change roles and end
+    memberships. A union always keeps one administrator (the services hold that rule)."""
 
     permission_classes = [IsUnionAdmin]
+    serializer_class = MemberSerializer
+    pagination_class = None  # one page: a union has a handful of members
+    filter_backends: list = []
+    lookup_url_kwarg = "member_id"
+    lookup_value_converter = "int"
+
+    def get_queryset(self):
+        return member_list(union=self.request.tenant)
+
+    def get_object(self):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["member_id"])
 
     @extend_schema(responses=MemberSerializer(many=True))
-    def get(self, request):
-        return Response(MemberSerializer(member_list(union=request.tenant), many=True).data)
+    def list(self, request):
+        """The union's members and their roles; admins add people (new or existing accounts)."""
+        return Response(MemberSerializer(self.get_queryset(), many=True).data)
 
     @extend_schema(request=MemberSerializer, responses={201: MemberSerializer})
-    def post(self, request):
+    def create(self, request):
+        """The union's members and their roles; admins add people (new or existing accounts)."""
         data = MemberSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = data.validated_data.get("user", {})
@@ -60,23 +76,16 @@ class MemberListView(APIView):
         )
         return Response(MemberSerializer(membership).data, status=status.HTTP_201_CREATED)
 
-
-class MemberDetailView(APIView):
-    """Change a member's role, or end the membership. A union always keeps one administrator."""
-
-    permission_classes = [IsUnionAdmin]
-
-    def _membership(self, request, member_id: int):
-        return get_object_or_404(member_list(union=request.tenant), pk=member_id)
-
     @extend_schema(request=MemberRoleSerializer, responses=MemberSerializer)
-    def patch(self, request, member_id: int):
-        membership = self._membership(request, member_id)
+    def partial_update(self, request, member_id=None):
+        """Change a member's role, or end the membership. A union always keeps one administrator."""
+        membership = self.get_object()
         data = MemberRoleSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return Response(MemberSerializer(member_change_role(membership=membership, **data.validated_data)).data)
 
     @extend_schema(responses={204: None})
-    def delete(self, request, member_id: int):
-        member_remove(membership=self._membership(request, member_id))
+    def destroy(self, request, member_id=None):
+        """Change a member's role, or end the membership. A union always keeps one administrator."""
+        member_remove(membership=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)

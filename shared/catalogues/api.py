@@ -3,110 +3,121 @@
 Reading: any member of the union whose host is called (IsUnionReader). Writing: admins of a city union only
 (IsCityUnionAdmin). In this deployment the catalogues are one list shared by every city, so any city union's
 admin may edit them; county admins, staff and viewers get 403.
+
+Topics and departments behave the same; each viewset names its own selector and services, so what a URL calls
+is visible in the code.
 """
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
-from rest_framework.generics import GenericAPIView
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from shared.accounts.permissions import IsCityUnionAdmin, IsUnionReader
 
 from . import services
-from .models import Department, Topic
+from .models import CatalogueEntry
 from .selectors import department_list, topic_list
 from .serializers import CatalogueEntryInputSerializer, CatalogueEntrySerializer
 
+INCLUDE_INACTIVE = OpenApiParameter("include_inactive", bool, description="Also list deactivated entries")
 
-class _CatalogueMixin:
-    model: type = Topic
-    kind = "topic"
+
+class _CatalogueViewSet(viewsets.GenericViewSet):
+    serializer_class = CatalogueEntrySerializer
+    filter_backends: list = []
+    pagination_class = None  # a catalogue is one short list
+    lookup_value_converter = "int"
 
     def get_permissions(self):
-        if self.request.method in ("GET", "HEAD", "OPTIONS"):
+        if self.request.method in SAFE_METHODS:
             return [IsUnionReader()]
         return [IsCityUnionAdmin()]
 
-    def select(self, *, include_inactive: bool):
-        return (topic_list if self.kind == "topic" else department_list)(include_inactive=include_inactive)
+    # Each catalogue names its selector and services.
+    def entries(self, *, include_inactive: bool):
+        raise NotImplementedError
 
-    def service(self, action: str):
-        return getattr(services, f"{self.kind}_{action}")
+    def entry_create(self, **fields) -> CatalogueEntry:
+        raise NotImplementedError
 
+    def entry_update(self, entry: CatalogueEntry, **fields) -> CatalogueEntry:
+        raise NotImplementedError
 
-class CatalogueListView(_CatalogueMixin, GenericAPIView):
-    serializer_class = CatalogueEntrySerializer
-    filter_backends: list = []
-    pagination_class = None
+    def entry_set_active(self, entry: CatalogueEntry, *, active: bool) -> CatalogueEntry:
+        raise NotImplementedError
 
     def get_queryset(self):
         include = self.request.query_params.get("include_inactive", "").lower() in ("1", "true", "yes")
-        return self.select(include_inactive=include)
+        return self.entries(include_inactive=include or self.action != "list")
 
-    @extend_schema(
-        parameters=[OpenApiParameter("include_inactive", bool, description="Also list deactivated entries")],
-        responses=CatalogueEntrySerializer(many=True),
-    )
-    def get(self, request):
+    def _entry(self, entry: CatalogueEntry, code: int = status.HTTP_200_OK) -> Response:
+        return Response(CatalogueEntrySerializer(entry).data, status=code)
+
+    @extend_schema(parameters=[INCLUDE_INACTIVE], responses=CatalogueEntrySerializer(many=True))
+    def list(self, request):
         return Response(CatalogueEntrySerializer(self.get_queryset(), many=True).data)
 
     @extend_schema(request=CatalogueEntryInputSerializer, responses={201: CatalogueEntrySerializer})
-    def post(self, request):
+    def create(self, request):
         data = CatalogueEntryInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        is_active = fields.pop("is_active", True)
-        entry = self.service("create")(actor=request.user, **fields)
-        if not is_active:
-            entry = self.service("deactivate")(**{self.kind: entry, "actor": request.user})
-        return Response(CatalogueEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
-
-
-class CatalogueDetailView(_CatalogueMixin, APIView):
-    def get_object(self, pk):
-        return get_object_or_404(self.select(include_inactive=True), pk=pk)
+        return self._entry(self.entry_create(**data.validated_data), status.HTTP_201_CREATED)
 
     @extend_schema(responses=CatalogueEntrySerializer)
-    def get(self, request, pk):
-        return Response(CatalogueEntrySerializer(self.get_object(pk)).data)
+    def retrieve(self, request, pk=None):
+        return self._entry(self.get_object())
 
     @extend_schema(request=CatalogueEntryInputSerializer, responses=CatalogueEntrySerializer)
-    def patch(self, request, pk):
-        entry = self.get_object(pk)
+    def partial_update(self, request, pk=None):
+        entry = self.get_object()
         data = CatalogueEntryInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        entry = self.service("update")(**{self.kind: entry, "actor": request.user}, **data.validated_data)
-        return Response(CatalogueEntrySerializer(entry).data)
-
-
-class CatalogueDeactivateView(_CatalogueMixin, APIView):
-    """Take an entry out of use (it stays on existing records); `activate` puts it back."""
-
-    action = "deactivate"
+        return self._entry(self.entry_update(entry, **data.validated_data))
 
     @extend_schema(request=None, responses=CatalogueEntrySerializer)
-    def post(self, request, pk):
-        entry = get_object_or_404(self.select(include_inactive=True), pk=pk)
-        entry = self.service(self.action)(**{self.kind: entry, "actor": request.user})
-        return Response(CatalogueEntrySerializer(entry).data)
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request, pk=None):
+        """Take an entry out of use (it stays on existing records); `activate` puts it back."""
+        return self._entry(self.entry_set_active(self.get_object(), active=False))
+
+    @extend_schema(request=None, responses=CatalogueEntrySerializer)
+    @action(detail=True, methods=["post"])
+    def activate(self, request, pk=None):
+        """Take an entry out of use (it stays on existing records); `activate` puts it back."""
+        return self._entry(self.entry_set_active(self.get_object(), active=True))
+
+    def get_object(self):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
 
 
-class CatalogueActivateView(CatalogueDeactivateView):
-    action = "activate"
+class TopicViewSet(_CatalogueViewSet):
+    def entries(self, *, include_inactive: bool):
+        return topic_list(include_inactive=include_inactive)
+
+    def entry_create(self, **fields):
+        return services.topic_create(actor=self.request.user, **fields)
+
+    def entry_update(self, entry, **fields):
+        return services.topic_update(topic=entry, actor=self.request.user, **fields)
+
+    def entry_set_active(self, entry, *, active: bool):
+        change = services.topic_activate if active else services.topic_deactivate
+        return change(topic=entry, actor=self.request.user)
 
 
-def views_for(model, kind: str) -> dict:
-    attrs = {"model": model, "kind": kind}
-    prefix = model.__name__
-    return {
-        "list": type(f"{prefix}ListView", (CatalogueListView,), attrs).as_view(),
-        "detail": type(f"{prefix}DetailView", (CatalogueDetailView,), attrs).as_view(),
-        "deactivate": type(f"{prefix}DeactivateView", (CatalogueDeactivateView,), attrs).as_view(),
-        "activate": type(f"{prefix}ActivateView", (CatalogueActivateView,), attrs).as_view(),
-    }
+class DepartmentViewSet(_CatalogueViewSet):
+    def entries(self, *, include_inactive: bool):
+        return department_list(include_inactive=include_inactive)
 
+    def entry_create(self, **fields):
+        return services.department_create(actor=self.request.user, **fields)
 
-TOPIC_VIEWS = views_for(Topic, "topic")
-DEPARTMENT_VIEWS = views_for(Department, "department")
+    def entry_update(self, entry, **fields):
+        return services.department_update(department=entry, actor=self.request.user, **fields)
+
+    def entry_set_active(self, entry, *, active: bool):
+        change = services.department_activate if active else services.department_deactivate
+        return change(department=entry, actor=self.request.user)

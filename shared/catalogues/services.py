@@ -51,11 +51,11 @@ def _save(entry: CatalogueEntry) -> CatalogueEntry:
     return entry
 
 
-def _entry_create(model, *, actor, name: str, sort_order: int | None = None) -> CatalogueEntry:
+def _entry_create(model, *, actor, name: str, sort_order: int | None = None, is_active: bool = True) -> CatalogueEntry:
     name = _clean_name(model, name)
     if sort_order is None:
         sort_order = (model.objects.aggregate(last=Max("sort_order"))["last"] or 0) + 1
-    return _save(model(name=name, sort_order=_clean_sort_order(sort_order)))
+    return _save(model(name=name, sort_order=_clean_sort_order(sort_order), is_active=bool(is_active)))
 
 
 def _entry_update(entry: CatalogueEntry, *, actor, **fields) -> CatalogueEntry:
@@ -73,8 +73,8 @@ def _entry_update(entry: CatalogueEntry, *, actor, **fields) -> CatalogueEntry:
     return _save(entry)
 
 
-def topic_create(*, actor, name: str, sort_order: int | None = None) -> Topic:
-    return _entry_create(Topic, actor=actor, name=name, sort_order=sort_order)
+def topic_create(*, actor, name: str, sort_order: int | None = None, is_active: bool = True) -> Topic:
+    return _entry_create(Topic, actor=actor, name=name, sort_order=sort_order, is_active=is_active)
 
 
 def topic_update(*, topic: Topic, actor, **fields) -> Topic:
@@ -89,8 +89,8 @@ def topic_activate(*, topic: Topic, actor) -> Topic:
     return _entry_update(topic, actor=actor, is_active=True)
 
 
-def department_create(*, actor, name: str, sort_order: int | None = None) -> Department:
-    return _entry_create(Department, actor=actor, name=name, sort_order=sort_order)
+def department_create(*, actor, name: str, sort_order: int | None = None, is_active: bool = True) -> Department:
+    return _entry_create(Department, actor=actor, name=name, sort_order=sort_order, is_active=is_active)
 
 
 def department_update(*, department: Department, actor, **fields) -> Department:

@@ -1,13 +1,9 @@
-from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-from .api import DEPARTMENT_VIEWS, TOPIC_VIEWS
+from .api import DepartmentViewSet, TopicViewSet
 
-urlpatterns = []
-for kind, views in (("topics", TOPIC_VIEWS), ("departments", DEPARTMENT_VIEWS)):
-    singular = kind[:-1]
-    urlpatterns += [
-        path(f"{kind}/", views["list"], name=f"catalogue-{singular}-list"),
-        path(f"{kind}/<int:pk>/", views["detail"], name=f"catalogue-{singular}-detail"),
-        path(f"{kind}/<int:pk>/deactivate/", views["deactivate"], name=f"catalogue-{singular}-deactivate"),
-        path(f"{kind}/<int:pk>/activate/", views["activate"], name=f"catalogue-{singular}-activate"),
-    ]
+router = SimpleRouter(use_regex_path=False)
+router.register("topics", TopicViewSet, basename="catalogue-topic")
+router.register("departments", DepartmentViewSet, basename="catalogue-department")
+
+urlpatterns = router.urls

@@ -1,18 +1,15 @@
 """Enterprise API on the union's host. The Host chose the schema; IsUnionMember requires a membership of
-that very union (any role reads, admin and staff write)."""
+that very union (any role reads, admin and staff write). Actions parse input and call the services."""
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
-from rest_framework.generics import ListAPIView
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from shared.accounts.permissions import IsUnionMember
 
 from .imports import enterprise_import_xlsx
-from .models import Enterprise
 from .selectors import enterprise_list
 from .serializers import (
     EnterpriseImportReportSerializer,
@@ -23,15 +20,14 @@ from .serializers import (
 from .services import enterprise_create, enterprise_update
 
 
-class EnterpriseListCreateView(ListAPIView):
-    """List (search by name or 统一社会信用代码: `?search=`) and create enterprises."""
-
+class EnterpriseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [IsUnionMember]
     serializer_class = EnterpriseSerializer
     filter_backends: list = []  # filtering goes through the selector
+    lookup_value_converter = "int"
 
     def get_queryset(self):
-        return enterprise_list(filters=self.request.query_params)
+        return enterprise_list(filters=self.request.query_params if self.action == "list" else None)
 
     @extend_schema(
         parameters=[
@@ -42,53 +38,37 @@ class EnterpriseListCreateView(ListAPIView):
             OpenApiParameter("harmony_level", str),
         ]
     )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    def list(self, request, *args, **kwargs):
+        """List (search by name or 统一社会信用代码: `?search=`) and create enterprises."""
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=EnterpriseInputSerializer, responses={201: EnterpriseSerializer})
-    def post(self, request):
+    def create(self, request):
+        """List (search by name or 统一社会信用代码: `?search=`) and create enterprises."""
         data = EnterpriseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         enterprise = enterprise_create(actor=request.user, **data.validated_data)
         return Response(EnterpriseSerializer(enterprise).data, status=status.HTTP_201_CREATED)
 
-
-class EnterpriseDetailView(APIView):
-    permission_classes = [IsUnionMember]
-
-    def get_object(self, pk):
-        return get_object_or_404(Enterprise.objects.all(), pk=pk)
-
-    @extend_schema(responses=EnterpriseSerializer)
-    def get(self, request, pk):
-        return Response(EnterpriseSerializer(self.get_object(pk)).data)
-
-    @extend_schema(request=EnterpriseInputSerializer, responses=EnterpriseSerializer)
-    def patch(self, request, pk):
-        enterprise = self.get_object(pk)
-        data = EnterpriseInputSerializer(data=request.data, partial=True)
+    def _update(self, request, *, partial: bool) -> Response:
+        enterprise = self.get_object()
+        data = EnterpriseInputSerializer(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
         enterprise = enterprise_update(enterprise=enterprise, actor=request.user, **data.validated_data)
         return Response(EnterpriseSerializer(enterprise).data)
 
     @extend_schema(request=EnterpriseInputSerializer, responses=EnterpriseSerializer)
-    def put(self, request, pk):
-        enterprise = self.get_object(pk)
-        data = EnterpriseInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        enterprise = enterprise_update(enterprise=enterprise, actor=request.user, **data.validated_data)
-        return Response(EnterpriseSerializer(enterprise).data)
+    def update(self, request, pk=None):
+        return self._update(request, partial=False)
 
-
-class EnterpriseImportView(APIView):
-    """Import an .xlsx sheet (≤ 5 MB, ≤ 5000 rows). The answer lists, row by row, what was rejected and why."""
-
-    permission_classes = [IsUnionMember]
-    parser_classes = [MultiPartParser, FormParser]
+    @extend_schema(request=EnterpriseInputSerializer, responses=EnterpriseSerializer)
+    def partial_update(self, request, pk=None):
+        return self._update(request, partial=True)
 
     @extend_schema(request=EnterpriseImportSerializer, responses=EnterpriseImportReportSerializer)
-    def post(self, request):
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
+    def import_xlsx(self, request):
+        """Import an .xlsx sheet (≤ 5 MB, ≤ 5000 rows). The answer lists, row by row, what was rejected and why."""
         data = EnterpriseImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        report = enterprise_import_xlsx(file=data.validated_data["file"], actor=request.user)
-        return Response(report)
+        return Response(enterprise_import_xlsx(file=data.validated_data["file"], actor=request.user))

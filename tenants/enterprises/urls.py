@@ -1,9 +1,8 @@
-from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-from .api import EnterpriseDetailView, EnterpriseImportView, EnterpriseListCreateView
+from .api import EnterpriseViewSet
 
-urlpatterns = [
-    path("", EnterpriseListCreateView.as_view(), name="enterprise-list"),
-    path("import/", EnterpriseImportView.as_view(), name="enterprise-import"),
-    path("<int:pk>/", EnterpriseDetailView.as_view(), name="enterprise-detail"),
-]
+router = SimpleRouter(use_regex_path=False)
+router.register("", EnterpriseViewSet, basename="enterprise")
+
+urlpatterns = router.urls

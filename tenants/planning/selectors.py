@@ -51,6 +51,12 @@ def plan_item_list(*, year: int | None = None) -> QuerySet[PlanItem]:
     return queryset
 
 
+def plan_item_list_counted(*, year: int | None = None) -> QuerySet[PlanItem]:
+    """The plan's items, each with `adjustment_count`."""
+    # Meta.ordering is not applied to GROUP BY queries: order explicitly.
+    return plan_item_list(year=year).annotate(adjustment_count=Count("adjustments")).order_by("year", "month")
+
+
 def plan_item_get(*, item_id: int) -> PlanItem:
     return plan_item_list().get(pk=item_id)
 

@@ -1,19 +1,11 @@
-from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-from .api import (
-    PlanAdjustmentListView,
-    PlanItemAdjustmentListView,
-    PlanItemDetailView,
-    PlanItemListCreateView,
-    SuggestionListCreateView,
-    TopicRankingView,
-)
+from .api import PlanAdjustmentViewSet, PlanItemViewSet, SuggestionViewSet, TopicViewSet
 
-urlpatterns = [
-    path("suggestions/", SuggestionListCreateView.as_view(), name="planning-suggestion-list"),
-    path("topics/ranked/", TopicRankingView.as_view(), name="planning-topic-ranking"),
-    path("plan/", PlanItemListCreateView.as_view(), name="planning-plan-list"),
-    path("plan/<int:pk>/", PlanItemDetailView.as_view(), name="planning-plan-detail"),
-    path("plan/<int:pk>/adjustments/", PlanItemAdjustmentListView.as_view(), name="planning-plan-adjustments"),
-    path("adjustments/", PlanAdjustmentListView.as_view(), name="planning-adjustment-list"),
-]
+router = SimpleRouter(use_regex_path=False)
+router.register("suggestions", SuggestionViewSet, basename="planning-suggestion")
+router.register("topics", TopicViewSet, basename="planning-topic")
+router.register("plan", PlanItemViewSet, basename="planning-plan")
+router.register("adjustments", PlanAdjustmentViewSet, basename="planning-adjustment")
+
+urlpatterns = router.urls

@@ -1,9 +1,10 @@
 """GET /api/v1/stats/?year=YYYY: the union's figures for a year, from the one selector the city's roll-up
-uses too."""
+uses too. The router is included at the root of /api/v1/ so that the one endpoint is an action, not a list."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from shared.accounts.permissions import IsUnionMember
 from shared.core.serializers import YearSerializer
@@ -12,7 +13,7 @@ from .selectors import union_year_stats
 from .serializers import StatsSerializer
 
 
-class StatsView(APIView):
+class StatsViewSet(viewsets.ViewSet):
     permission_classes = [IsUnionMember]
 
     @extend_schema(
@@ -20,7 +21,8 @@ class StatsView(APIView):
         parameters=[OpenApiParameter("year", int, required=True, description="e.g. 2018")],
         responses=StatsSerializer,
     )
-    def get(self, request):
+    @action(detail=False, methods=["get"], url_path="stats")
+    def stats(self, request):
         query = YearSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         year = query.validated_data["year"]

@@ -1,5 +1,8 @@
-from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-from .api import StatsView
+from .api import StatsViewSet
 
-urlpatterns = [path("", StatsView.as_view(), name="stats")]
+router = SimpleRouter(use_regex_path=False)
+router.register("", StatsViewSet, basename="stats")
+
+urlpatterns = router.urls
