@@ -2,7 +2,8 @@
 behind it), .csv (summary, UTF-8 with BOM so that Excel reads the Chinese) and a PDF 通报.
 
 These are one-off documents built by a Celery task, so reading each union's held events from its own
-schema (schema_context) is fine here; request paths never do that.
+schema (schema_context) is fine here; request paths never do that. `export_run` is the write the task calls;
+`services.export_request` records an export and enqueues the task (services -> tasks -> exports, one way).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -21,9 +23,13 @@ from django.utils.translation import pgettext
 from django_tenants.utils import schema_context
 
 from shared.unions.models import Union
+from tenants.events.models import Event, EventStatus
 
+from .models import Export, ExportStatus
 from .selectors import assessment_view
 
+# An export still "running" this long after it was requested was lost with its worker: build it again.
+STALE_EXPORT_AFTER = datetime.timedelta(minutes=15)
 PDF_FONT = "STSong-Light"  # reportlab's built-in CID font for Simplified Chinese: nothing to download
 
 
@@ -38,8 +44,6 @@ def _kind_label(kind: str) -> str:
 
 def held_events(*, union: Union, year: int) -> list[dict]:
     """The events `union` held in `year`, read from its schema."""
-    from tenants.events.models import Event, EventStatus
-
     with schema_context(union.schema_name):
         events = (
             Event.objects.filter(status=EventStatus.HELD, held_date__year=year)
@@ -303,3 +307,32 @@ def build_export(*, city: Union, year: int, format: str) -> tuple[str, ContentFi
         content = BUILDERS[format](city=city, view=view)
     stamp = timezone.localtime().strftime("%Y%m%d%H%M%S")
     return f"assessment-{city.code}-{year}-{stamp}.{format}", ContentFile(content)
+
+
+def export_run(*, export_id: int) -> Export | None:
+    """Build the file of an export. Idempotent: a finished export is left as it is; a message delivered
+    twice builds the file once; an export left "running" by a lost worker is built again after a while."""
+    with transaction.atomic():
+        export = Export.objects.select_for_update().filter(pk=export_id).select_related("city").first()
+        if export is None or export.status == ExportStatus.DONE:
+            return export
+        if export.status == ExportStatus.RUNNING and export.created_at > timezone.now() - STALE_EXPORT_AFTER:
+            return export  # being built by another delivery of the same message
+        export.status = ExportStatus.RUNNING
+        export.save(update_fields=["status"])
+    try:
+        name, content = build_export(city=export.city, year=export.year, format=export.format)
+    except Exception as error:  # recorded for the user; the task itself does not retry a broken build
+        export.status = ExportStatus.FAILED
+        export.error = f"{type(error).__name__}: {error}"[:2000]
+        export.finished_at = timezone.now()
+        export.save(update_fields=["status", "error", "finished_at"])
+        return export
+    if export.file:
+        export.file.delete(save=False)
+    export.file.save(name, content, save=False)
+    export.status = ExportStatus.DONE
+    export.error = ""
+    export.finished_at = timezone.now()
+    export.save(update_fields=["file", "status", "error", "finished_at"])
+    return export

@@ -3,7 +3,6 @@ reopened with a reason; every write keeps who made it and when."""
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
@@ -15,14 +14,13 @@ from shared.core.serializers import MAX_YEAR, MIN_YEAR
 from shared.unions.models import Union
 from shared.unions.selectors import union_child_get
 
-from .models import Adjustment, AssessmentScheme, Export, ExportFormat, ExportStatus, Publication, PublishedScore
+from .models import Adjustment, AssessmentScheme, Export, ExportFormat, Publication, PublishedScore
 from .scoring import validate_items
 from .selectors import assessment_live_rows, publication_live, scheme_items_for
+from .tasks import assessment_export_task
 
 MAX_ADJUSTMENT = Decimal("100")
 REASON_MAX_LENGTH = 1000
-# An export still "running" this long after it was requested was lost with its worker: build it again.
-STALE_EXPORT_AFTER = datetime.timedelta(minutes=15)
 
 
 def _invalid(field: str, message) -> ApplicationError:
@@ -157,38 +155,5 @@ def export_request(*, city: Union, year: int, format: str, actor) -> Export:
     if format not in ExportFormat.values:
         raise _invalid("format", _("The format is one of xlsx, csv, pdf."))
     export = Export.objects.create(city=city, year=year, format=format, created_by=actor)
-    from .tasks import assessment_export_task
-
     transaction.on_commit(lambda: assessment_export_task.delay(export.id))
-    return export
-
-
-def export_run(*, export_id: int) -> Export | None:
-    """Build the file of an export. Idempotent: a finished export is left as it is; a message delivered
-    twice builds the file once; an export left "running" by a lost worker is built again after a while."""
-    from .exports import build_export
-
-    with transaction.atomic():
-        export = Export.objects.select_for_update().filter(pk=export_id).select_related("city").first()
-        if export is None or export.status == ExportStatus.DONE:
-            return export
-        if export.status == ExportStatus.RUNNING and export.created_at > timezone.now() - STALE_EXPORT_AFTER:
-            return export  # being built by another delivery of the same message
-        export.status = ExportStatus.RUNNING
-        export.save(update_fields=["status"])
-    try:
-        name, content = build_export(city=export.city, year=export.year, format=export.format)
-    except Exception as error:  # recorded for the user; the task itself does not retry a broken build
-        export.status = ExportStatus.FAILED
-        export.error = f"{type(error).__name__}: {error}"[:2000]
-        export.finished_at = timezone.now()
-        export.save(update_fields=["status", "error", "finished_at"])
-        return export
-    if export.file:
-        export.file.delete(save=False)
-    export.file.save(name, content, save=False)
-    export.status = ExportStatus.DONE
-    export.error = ""
-    export.finished_at = timezone.now()
-    export.save(update_fields=["file", "status", "error", "finished_at"])
     return export

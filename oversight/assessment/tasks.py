@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services import export_run
+from .exports import export_run
 
 
 @shared_task(name="assessment.export")

@@ -12,19 +12,17 @@ from django.utils import timezone
 
 from shared.unions.models import Union, UnionLevel
 from shared.unions.selectors import union_children
+from tenants.cases.models import Case
+from tenants.events.models import Event
 
 from .models import Notice, QuotaRule, UnionYearStats
 
 QUOTA_FROM_YEAR = 2018  # since 2018 every county union must hold at least 4 events a year
 DEFAULT_COUNTY_QUOTA = 4
-PACES = ("done", "on_track", "at_risk", "missed")
 
 
 def rollup_years_of_union() -> set[int]:
     """Every year in which the current union (schema) has an event planned or held or a case raised."""
-    from tenants.cases.models import Case
-    from tenants.events.models import Event
-
     years: set[int] = set()
     for queryset, field in (
         (Event.objects.all(), "planned_date"),
@@ -38,11 +36,6 @@ def rollup_years_of_union() -> set[int]:
 def rollup_for_city(*, city: Union, year: int) -> QuerySet[UnionYearStats]:
     """The roll-up rows of the city's child unions for `year` (children without a row have none yet)."""
     return UnionYearStats.objects.filter(union__in=union_children(union=city), year=year).select_related("union")
-
-
-def rollup_stats(*, union: Union, year: int) -> dict | None:
-    row = UnionYearStats.objects.filter(union=union, year=year).first()
-    return row.as_stats() if row else None
 
 
 def quota_for(*, year: int, level: str) -> int:

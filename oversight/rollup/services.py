@@ -16,6 +16,8 @@ from django_tenants.utils import schema_context
 from shared.accounts.models import Membership, Role
 from shared.core.exceptions import ApplicationError
 from shared.unions.models import Union, UnionLevel
+from tenants.cases.models import Case
+from tenants.cases.selectors import case_overdue_condition
 from tenants.stats.selectors import STAT_KEYS, union_year_stats
 
 from .models import Notice, NoticeKind, QuotaRule, UnionYearStats
@@ -122,9 +124,6 @@ def reminders_send(*, today: datetime.date | None = None) -> dict[str, int]:
     """Notify, once per condition: the admins of each county union that is behind the quarterly pace
     (from the roll-up), and the admins and staff of each union with overdue cases (one query per schema:
     this runs nightly, so looping over the schemas is fine here). Returns the number of new notices."""
-    from tenants.cases.models import Case
-    from tenants.cases.selectors import case_overdue_condition
-
     today = today or timezone.localdate()
     created = {"pace": 0, "overdue": 0}
     with translation.override(settings.LANGUAGE_CODE):

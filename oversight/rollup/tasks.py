@@ -20,6 +20,10 @@ from django.db import connection
 from kombu.exceptions import OperationalError as BrokerUnavailable
 from redis.exceptions import RedisError
 
+from shared.unions.models import Union
+
+from .services import reminders_send, rollup_refresh, rollup_refresh_all
+
 logger = logging.getLogger(__name__)
 
 DEBOUNCE_SECONDS = 5  # the refresh runs this long after the first change of a burst
@@ -34,8 +38,6 @@ def debounce_key(*, schema_name: str, year: int) -> str:
 def rollup_schedule_refresh(*, schema_name: str, year: int) -> bool:
     """Enqueue a refresh of this union's row for `year` unless one is already pending. Call it after commit.
     Returns True when a task was enqueued."""
-    from shared.unions.models import Union
-
     # The change is already committed when this runs. With Redis (cache or broker) down, raising would turn
     # the user's successful write into an error page and a second, duplicate submission; the nightly full
     # refresh recomputes the row instead, so the outage only delays the city's figures.
@@ -55,10 +57,6 @@ def rollup_schedule_refresh(*, schema_name: str, year: int) -> bool:
 @shared_task(name="rollup.refresh_union")
 def rollup_refresh_union_task(union_id: int, year: int) -> None:
     """Recompute one union's roll-up row for one year from whatever is committed now. Idempotent."""
-    from shared.unions.models import Union
-
-    from .services import rollup_refresh
-
     union = Union.objects.filter(pk=union_id).first()
     if union is None:  # the union was removed meanwhile: nothing to do
         return
@@ -70,14 +68,10 @@ def rollup_refresh_union_task(union_id: int, year: int) -> None:
 @shared_task(name="rollup.refresh_all")
 def rollup_refresh_all_task(year: int | None = None) -> int:
     """The nightly full recomputation: every union, every year with data (or just `year`)."""
-    from .services import rollup_refresh_all
-
     return rollup_refresh_all(year=year)
 
 
 @shared_task(name="rollup.send_reminders")
 def reminders_send_task() -> dict:
     """The nightly reminders: counties behind pace, unions with overdue cases; once per condition."""
-    from .services import reminders_send
-
     return reminders_send()

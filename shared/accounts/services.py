@@ -1,4 +1,6 @@
 from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
@@ -22,14 +24,6 @@ def token_issue(*, request, union: Union | None, username: str, password: str) -
     return token
 
 
-def user_create(*, username: str, password: str, full_name: str = "", email: str = "") -> User:
-    user = User(username=username, full_name=full_name, email=email)
-    user.set_password(password)
-    user.full_clean(exclude=["password"])
-    user.save()
-    return user
-
-
 def membership_grant(*, user: User, union: Union, role: str) -> Membership:
     if role not in Role.values:
         raise ApplicationError(_("Unknown role."), fields={"role": [_("Choose admin, staff or viewer.")]})
@@ -38,8 +32,6 @@ def membership_grant(*, user: User, union: Union, role: str) -> Membership:
 
 
 def _password_errors(password: str, user: User) -> list[str]:
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
 
     try:
         validate_password(password, user)

@@ -106,7 +106,7 @@ def test_assessment_writes_are_for_city_admins(page, year):
 
 
 def test_export_request_status_polling_and_download(page, world, year, django_capture_on_commit_callbacks):
-    from oversight.assessment.services import export_run
+    from oversight.assessment.exports import export_run
 
     client = page("tcity-staff", "tcity")
     with django_capture_on_commit_callbacks(execute=False):

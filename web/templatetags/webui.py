@@ -48,11 +48,6 @@ def nav_items(context):
     return result
 
 
-@register.filter
-def pace_colour(pace):
-    return PACE_COLOURS.get(pace, "#90a4ae")
-
-
 @register.inclusion_tag("web/charts/progress.svg.html")
 def progress_chart(value, quota, pace="", label=""):
     """A horizontal bar: held events against the quota, coloured by pace; a tick marks the quota."""
@@ -113,14 +108,6 @@ def trend_chart(values, title=""):
         "title": title,
         "total": sum(values),
     }
-
-
-@register.filter
-def get_item(mapping, key):
-    try:
-        return mapping.get(key)
-    except AttributeError:
-        return None
 
 
 @register.filter

@@ -61,11 +61,10 @@ class Command(BaseCommand):
             out(f"  ({refreshed / count * 1000:.1f} ms per union for {len(years)} years)")
 
             year = today.year
-            answers = [("compliance", bench.compliance_from_rollup, bench.compliance_by_looping)]
-            if bench.rankings_available():
-                answers.append(("rankings", bench.rankings_from_rollup, bench.rankings_by_looping))
-            else:
-                out("Rankings: oversight.assessment.selectors is not available; timing compliance only.")
+            answers = [
+                ("compliance", bench.compliance_from_rollup, bench.compliance_by_looping),
+                ("rankings", bench.rankings_from_rollup, bench.rankings_by_looping),
+            ]
             out(f"\nAnswers for {year}, median of {runs} runs each (DEBUG off):")
             out(f"  {'answer':<11} {'from roll-up':>14} {'looping schemas':>17} {'ratio':>9}  same answer")
             all_ok = True

@@ -3,6 +3,8 @@ from django.db.migrations.loader import MigrationLoader
 from django_tenants.management.commands.migrate_schemas import GET_EXECUTOR_FUNCTION, MigrateSchemasCommand
 from django_tenants.utils import get_public_schema_name, get_tenant_model
 
+from shared.unions.services import union_template_migrate
+
 # Options under which a run over all tenants may leave out the schemas that already have every migration.
 # Any of these asks for something else of each schema (faking, a plan, a check, pruning), so all are visited.
 VISIT_ALL_OPTIONS = ("app_label", "migration_name", "fake", "fake_initial", "plan", "check_unapplied", "prune")
@@ -51,8 +53,6 @@ class Command(MigrateSchemasCommand):
         # Only a run over all tenants (not one named schema, not a rollback to a named migration)
         # moves the template along with them.
         if sync_tenant and not options.get("schema_name") and not options.get("migration_name"):
-            from shared.unions.services import union_template_migrate
-
             union_template_migrate(verbosity=options.get("verbosity", 1))
 
     def _migrate_tenants_behind(self, *args, **options):
