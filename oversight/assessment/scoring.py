@@ -24,6 +24,7 @@ from fractions import Fraction
 
 from django.utils.translation import gettext_lazy as _
 
+from shared.core.exceptions import FieldErrors
 from tenants.stats.selectors import STAT_KEYS
 
 KINDS = ("normal", "bonus", "veto")
@@ -169,104 +170,137 @@ def _plain(number: Decimal):
 
 def validate_items(items) -> tuple[list[dict], dict[str, list[str]]]:
     """Check a scheme's items; return (normalised items, field errors keyed like ``items[2].tiers``)."""
-    errors: dict[str, list] = {}
-
-    def error(field: str, message) -> None:
-        errors.setdefault(field, []).append(message)
-
+    errors = FieldErrors()
     if not isinstance(items, list) or not items:
-        error("items", _("A scheme needs a list of at least one item."))
-        return [], errors
+        errors.add("items", _("A scheme needs a list of at least one item."))
+        return [], dict(errors)
     if len(items) > MAX_ITEMS:
-        error("items", _("A scheme has at most %(max)d items.") % {"max": MAX_ITEMS})
-        return [], errors
-
+        errors.add("items", _("A scheme has at most %(max)d items.") % {"max": MAX_ITEMS})
+        return [], dict(errors)
     clean: list[dict] = []
     seen: set[str] = set()
     for index, item in enumerate(items):
-        where = f"items[{index}]"
-        if not isinstance(item, dict):
-            error(where, _("Each item is an object."))
-            continue
-        key = item.get("key")
-        if not isinstance(key, str) or not KEY_RE.match(key):
-            error(f"{where}.key", _("A key is lower-case letters, digits and underscores, starting with a letter."))
-        elif key in seen:
-            error(f"{where}.key", _("Keys must be unique within a scheme."))
-        else:
-            seen.add(key)
-        label = item.get("label")
-        if not isinstance(label, str) or not label.strip() or len(label) > 100:
-            error(f"{where}.label", _("A label of 1 to 100 characters is required."))
-        metric = item.get("metric")
-        if metric not in METRICS:
-            error(f"{where}.metric", _("Unknown metric. Known metrics: %(metrics)s.") % {"metrics": ", ".join(METRICS)})
-        kind = item.get("kind", "normal")
-        if kind not in KINDS:
-            error(f"{where}.kind", _("The kind is one of normal, bonus, veto."))
-            continue
-        out = {"key": key, "label": label.strip() if isinstance(label, str) else label, "metric": metric, "kind": kind}
-
-        if kind == "veto":
-            op = item.get("op")
-            if op not in VETO_OPS:
-                error(f"{where}.op", _("The condition is one of lt, lte, gt, gte."))
-            threshold = _number(item.get("threshold"))
-            if threshold is None:
-                error(f"{where}.threshold", _("A veto item needs a numeric threshold."))
-            else:
-                out.update(op=op, threshold=_plain(threshold))
+        out = _validate_item(item, where=f"items[{index}]", seen=seen, errors=errors)
+        if out is not None:
             clean.append(out)
-            continue
+    return clean, dict(errors)
 
-        weight = _number(item.get("weight"))
-        if weight is None or weight < 0:
-            error(f"{where}.weight", _("The weight is a number of points, zero or more."))
-        else:
-            out["weight"] = _plain(weight)
-        cap = item.get("cap")
-        if cap is not None:
-            cap_number = _number(cap)
-            if cap_number is None or cap_number < 0:
-                error(f"{where}.cap", _("The cap is a number of points, zero or more, or null."))
-            else:
-                out["cap"] = _plain(cap_number)
-        else:
-            out["cap"] = None
 
-        tiers, per_unit = item.get("tiers"), item.get("per_unit")
-        if (tiers is None or tiers == []) == (per_unit is None):
-            error(f"{where}.tiers", _("Give either tiers or points per unit (per_unit), not both."))
-            continue
-        if per_unit is not None:
-            per_unit_number = _number(per_unit)
-            if per_unit_number is None or per_unit_number < 0:
-                error(f"{where}.per_unit", _("Points per unit are a number, zero or more."))
-            else:
-                out["per_unit"] = _plain(per_unit_number)
-            clean.append(out)
-            continue
-        if not isinstance(tiers, list):
-            error(f"{where}.tiers", _("Tiers are a list of {at_least, fraction}."))
-            continue
-        clean_tiers, previous = [], None
-        for tier in tiers:
-            at_least = _number(tier.get("at_least")) if isinstance(tier, dict) else None
-            fraction = _number(tier.get("fraction")) if isinstance(tier, dict) else None
-            if at_least is None or fraction is None:
-                error(f"{where}.tiers", _("Each tier has a numeric at_least and fraction."))
-                break
-            if not (0 <= fraction <= 1):
-                error(f"{where}.tiers", _("A tier's fraction lies between 0 and 1."))
-                break
-            if previous is not None and (at_least <= previous[0] or fraction < previous[1]):
-                error(f"{where}.tiers", _("Tiers must ascend: each threshold and fraction above the one before."))
-                break
-            previous = (at_least, fraction)
-            clean_tiers.append({"at_least": _plain(at_least), "fraction": _plain(fraction)})
-        out["tiers"] = clean_tiers
-        clean.append(out)
-    return clean, errors
+def _validate_item(item, *, where: str, seen: set[str], errors: FieldErrors) -> dict | None:
+    """One item normalised, or None when it is too broken to keep (its errors are recorded either way)."""
+    if not isinstance(item, dict):
+        errors.add(where, _("Each item is an object."))
+        return None
+    key = item.get("key")
+    _check_key(key, where=where, seen=seen, errors=errors)
+    label = item.get("label")
+    if not isinstance(label, str) or not label.strip() or len(label) > 100:
+        errors.add(f"{where}.label", _("A label of 1 to 100 characters is required."))
+    metric = item.get("metric")
+    if metric not in METRICS:
+        errors.add(
+            f"{where}.metric", _("Unknown metric. Known metrics: %(metrics)s.") % {"metrics": ", ".join(METRICS)}
+        )
+    kind = item.get("kind", "normal")
+    if kind not in KINDS:
+        errors.add(f"{where}.kind", _("The kind is one of normal, bonus, veto."))
+        return None
+    out = {"key": key, "label": label.strip() if isinstance(label, str) else label, "metric": metric, "kind": kind}
+    if kind == "veto":
+        return _validate_veto(item, out, where=where, errors=errors)
+    return _validate_points(item, out, where=where, errors=errors)
+
+
+def _check_key(key, *, where: str, seen: set[str], errors: FieldErrors) -> None:
+    if not isinstance(key, str) or not KEY_RE.match(key):
+        errors.add(f"{where}.key", _("A key is lower-case letters, digits and underscores, starting with a letter."))
+    elif key in seen:
+        errors.add(f"{where}.key", _("Keys must be unique within a scheme."))
+    else:
+        seen.add(key)
+
+
+def _validate_veto(item: dict, out: dict, *, where: str, errors: FieldErrors) -> dict:
+    op = item.get("op")
+    if op not in VETO_OPS:
+        errors.add(f"{where}.op", _("The condition is one of lt, lte, gt, gte."))
+    threshold = _number(item.get("threshold"))
+    if threshold is None:
+        errors.add(f"{where}.threshold", _("A veto item needs a numeric threshold."))
+    else:
+        out.update(op=op, threshold=_plain(threshold))
+    return out
+
+
+def _points(out: dict, name: str, value, *, where: str, errors: FieldErrors, message) -> None:
+    """Store a number of points (zero or more) as out[name], or record `message` for the field."""
+    number = _number(value)
+    if number is None or number < 0:
+        errors.add(f"{where}.{name}", message)
+    else:
+        out[name] = _plain(number)
+
+
+def _validate_points(item: dict, out: dict, *, where: str, errors: FieldErrors) -> dict | None:
+    """A normal or bonus item: weight, optional cap, and either tiers or points per unit."""
+    _points(
+        out,
+        "weight",
+        item.get("weight"),
+        where=where,
+        errors=errors,
+        message=_("The weight is a number of points, zero or more."),
+    )
+    if item.get("cap") is None:
+        out["cap"] = None
+    else:
+        _points(
+            out,
+            "cap",
+            item["cap"],
+            where=where,
+            errors=errors,
+            message=_("The cap is a number of points, zero or more, or null."),
+        )
+    tiers, per_unit = item.get("tiers"), item.get("per_unit")
+    if (tiers is None or tiers == []) == (per_unit is None):
+        errors.add(f"{where}.tiers", _("Give either tiers or points per unit (per_unit), not both."))
+        return None
+    if per_unit is not None:
+        _points(
+            out,
+            "per_unit",
+            per_unit,
+            where=where,
+            errors=errors,
+            message=_("Points per unit are a number, zero or more."),
+        )
+        return out
+    if not isinstance(tiers, list):
+        errors.add(f"{where}.tiers", _("Tiers are a list of {at_least, fraction}."))
+        return None
+    out["tiers"] = _validate_tiers(tiers, where=where, errors=errors)
+    return out
+
+
+def _validate_tiers(tiers: list, *, where: str, errors: FieldErrors) -> list[dict]:
+    """Ascending tiers; the first broken tier records one error and ends the list."""
+    clean_tiers, previous = [], None
+    for tier in tiers:
+        at_least = _number(tier.get("at_least")) if isinstance(tier, dict) else None
+        fraction = _number(tier.get("fraction")) if isinstance(tier, dict) else None
+        if at_least is None or fraction is None:
+            errors.add(f"{where}.tiers", _("Each tier has a numeric at_least and fraction."))
+            break
+        if not (0 <= fraction <= 1):
+            errors.add(f"{where}.tiers", _("A tier's fraction lies between 0 and 1."))
+            break
+        if previous is not None and (at_least <= previous[0] or fraction < previous[1]):
+            errors.add(f"{where}.tiers", _("Tiers must ascend: each threshold and fraction above the one before."))
+            break
+        previous = (at_least, fraction)
+        clean_tiers.append({"at_least": _plain(at_least), "fraction": _plain(fraction)})
+    return clean_tiers
 
 
 # --- scoring -------------------------------------------------------------------------------------

@@ -14,6 +14,14 @@ from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from oversight.assessment.selectors import (
+    RANKING_FIELDS,
+    adjustment_as_dict,
+    adjustment_list,
+    assessment_rows,
+    rankings_for_city,
+    scheme_items_for,
+)
 from shared.catalogues.models import Department, Topic
 from shared.unions.models import Union
 from shared.unions.selectors import union_children
@@ -80,69 +88,85 @@ def bench_fill_union(*, union: Union, years: list[int], seed: int) -> dict[str, 
         enterprises = Enterprise.objects.bulk_create(
             [Enterprise(name=f"{union.code} 企业{i}", industry="制造业") for i in range(30)]
         )
-        events, plans = [], []
-        number = 0
-        for year in years:
-            for _ in range(rng.randint(*HELD_PER_YEAR)):
-                held = _day(rng, year, today)
-                number += 1
-                events.append(
-                    Event(
-                        number=number,
-                        title=f"第{number}期 工情直通车",
-                        topic_id=rng.choice(topics) if topics else None,
-                        status=EventStatus.HELD,
-                        planned_date=held,
-                        held_date=held,
-                        venue_kind=rng.choice(["enterprise", "park", "township", "court"]),
-                        unregistered_enterprise_count=rng.randint(20, 120),
-                        worker_attendance=rng.randint(150, 600),
-                    )
-                )
-            number += 1
-            planned = datetime.date(year, 12, rng.randint(1, 28))
-            plans.append(
-                Event(
-                    number=number,
-                    title=f"第{number}期 计划",
-                    status=EventStatus.PLANNED if planned >= today else EventStatus.CANCELLED,
-                    cancel_reason="" if planned >= today else "时间冲突",
-                    planned_date=planned,
-                    venue_kind="other",
-                )
-            )
+        events, plans = _bench_events(rng, years=years, today=today, topics=topics)
         Event.objects.bulk_create(events + plans)
         EventCounter.objects.all().delete()
-        EventCounter.objects.create(last_number=number)
+        EventCounter.objects.create(last_number=len(events) + len(plans))
 
-        links, department_links, media, cases = [], [], [], []
-        for event in events:
-            for enterprise in rng.sample(enterprises, 2):
-                links.append(Event.enterprises.through(event_id=event.pk, enterprise_id=enterprise.pk))
-            for department in rng.sample(departments, min(2, len(departments))):
-                department_links.append(Event.departments.through(event_id=event.pk, department_id=department))
-            if rng.random() < 0.6:
-                media.append(
-                    MediaReport(event=event, outlet="衢州日报", title=event.title, published_on=event.held_date)
-                )
-            for _ in range(rng.randint(*CASES_PER_EVENT)):
-                cases.append(_case(rng, event, departments, today))
+        links, department_links, media, cases = _bench_event_details(
+            rng, events=events, enterprises=enterprises, departments=departments, today=today
+        )
         Event.enterprises.through.objects.bulk_create(links)
         Event.departments.through.objects.bulk_create(department_links)
         MediaReport.objects.bulk_create(media)
         Case.objects.bulk_create(cases)
-        transitions = []
-        for case in cases:
-            transitions.append(CaseTransition(case=case, from_status="", to_status=CaseStatus.RAISED))
-            if case.status == CaseStatus.SOLVED_ON_SITE:
-                transitions.append(CaseTransition(case=case, from_status="raised", to_status=case.status))
-            elif case.status != CaseStatus.RAISED:
-                transitions.append(CaseTransition(case=case, from_status="raised", to_status=CaseStatus.REFERRED))
-                if case.status != CaseStatus.REFERRED:
-                    transitions.append(CaseTransition(case=case, from_status="referred", to_status=case.status))
+        transitions = [transition for case in cases for transition in _bench_transitions(case)]
         CaseTransition.objects.bulk_create(transitions)
     connection.set_schema_to_public()
     return {"events": len(events) + len(plans), "cases": len(cases), "transitions": len(transitions)}
+
+
+def _bench_events(rng: random.Random, *, years: list[int], today: datetime.date, topics: list[int]):
+    """(held events, one planned or cancelled December event per year), numbered 第N期 without gaps."""
+    events, plans = [], []
+    number = 0
+    for year in years:
+        for _ in range(rng.randint(*HELD_PER_YEAR)):
+            held = _day(rng, year, today)
+            number += 1
+            events.append(
+                Event(
+                    number=number,
+                    title=f"第{number}期 工情直通车",
+                    topic_id=rng.choice(topics) if topics else None,
+                    status=EventStatus.HELD,
+                    planned_date=held,
+                    held_date=held,
+                    venue_kind=rng.choice(["enterprise", "park", "township", "court"]),
+                    unregistered_enterprise_count=rng.randint(20, 120),
+                    worker_attendance=rng.randint(150, 600),
+                )
+            )
+        number += 1
+        planned = datetime.date(year, 12, rng.randint(1, 28))
+        plans.append(
+            Event(
+                number=number,
+                title=f"第{number}期 计划",
+                status=EventStatus.PLANNED if planned >= today else EventStatus.CANCELLED,
+                cancel_reason="" if planned >= today else "时间冲突",
+                planned_date=planned,
+                venue_kind="other",
+            )
+        )
+    return events, plans
+
+
+def _bench_event_details(rng: random.Random, *, events, enterprises, departments: list[int], today: datetime.date):
+    """Each held event's enterprises, departments, media report (60 %) and cases."""
+    links, department_links, media, cases = [], [], [], []
+    for event in events:
+        for enterprise in rng.sample(enterprises, 2):
+            links.append(Event.enterprises.through(event_id=event.pk, enterprise_id=enterprise.pk))
+        for department in rng.sample(departments, min(2, len(departments))):
+            department_links.append(Event.departments.through(event_id=event.pk, department_id=department))
+        if rng.random() < 0.6:
+            media.append(MediaReport(event=event, outlet="衢州日报", title=event.title, published_on=event.held_date))
+        for _ in range(rng.randint(*CASES_PER_EVENT)):
+            cases.append(_case(rng, event, departments, today))
+    return links, department_links, media, cases
+
+
+def _bench_transitions(case: Case) -> list[CaseTransition]:
+    """The transitions that lead a case to its status."""
+    transitions = [CaseTransition(case=case, from_status="", to_status=CaseStatus.RAISED)]
+    if case.status == CaseStatus.SOLVED_ON_SITE:
+        transitions.append(CaseTransition(case=case, from_status="raised", to_status=case.status))
+    elif case.status != CaseStatus.RAISED:
+        transitions.append(CaseTransition(case=case, from_status="raised", to_status=CaseStatus.REFERRED))
+        if case.status != CaseStatus.REFERRED:
+            transitions.append(CaseTransition(case=case, from_status="referred", to_status=case.status))
+    return transitions
 
 
 def _case(rng: random.Random, event: Event, departments: list[int], today: datetime.date) -> Case:
@@ -196,29 +220,11 @@ def compliance_by_looping(*, city: Union, year: int, today: datetime.date) -> li
     return _compliance_key(rows)
 
 
-def rankings_available() -> bool:
-    try:
-        from oversight.assessment.selectors import assessment_rows, rankings_for_city, scheme_items_for  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def rankings_from_rollup(*, city: Union, year: int, today: datetime.date) -> list[dict]:
-    from oversight.assessment.selectors import rankings_for_city
-
     return rankings_for_city(city=city, year=year)
 
 
 def rankings_by_looping(*, city: Union, year: int, today: datetime.date) -> list[dict]:
-    from oversight.assessment.selectors import (
-        RANKING_FIELDS,
-        adjustment_as_dict,
-        adjustment_list,
-        assessment_rows,
-        scheme_items_for,
-    )
-
     children = list(union_children(union=city))
     stats = _stats_by_looping(children, year, today)
     quotas = {level: quota_for(year=year, level=level) for level in {u.level for u in children}}

@@ -41,6 +41,17 @@ class ApplicationError(Exception):
         }
 
 
+class FieldErrors(dict):
+    """Field errors gathered while checking input, then raised together: {field: [reason, …]}."""
+
+    def add(self, field: str, message) -> None:
+        self.setdefault(field, []).append(message)
+
+    def raise_if_any(self, message=None) -> None:
+        if self:
+            raise ApplicationError(message or _("Some fields are not valid."), fields=dict(self))
+
+
 def application_error_from_validation(error: DjangoValidationError) -> ApplicationError:
     if hasattr(error, "error_dict"):
         fields = {name: [m for e in errors for m in e.messages] for name, errors in error.error_dict.items()}

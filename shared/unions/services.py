@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
-from shared.core.exceptions import ApplicationError
+from shared.core.exceptions import FieldErrors
 
 from .models import Domain, Union, UnionLevel
 from .provisioning import template_snapshot_capture
@@ -24,48 +24,55 @@ RESERVED_CODES = {"public", "information_schema", settings.TENANT_BASE_SCHEMA}
 
 
 def _validate_union(*, code: str, name: str, level: str, parent_code: str | None, region_code: str, domain: str):
-    errors: dict[str, list[str]] = {}
-    parent = None
-
-    if not CODE_RE.match(code) or code in RESERVED_CODES or code.startswith("pg_"):
-        errors.setdefault("code", []).append(
-            _("Use 2–40 lower-case letters, digits or underscores, starting with a letter.")
-        )
-    elif Union.objects.filter(code=code).exists() or schema_exists(code):
-        errors.setdefault("code", []).append(_("A union with code “%(code)s” already exists.") % {"code": code})
-
+    """The parent union (or None) if everything is valid; otherwise one ApplicationError with every field's
+    reasons."""
+    errors = FieldErrors()
+    _check_code(code, errors)
     if not name.strip():
-        errors.setdefault("name", []).append(_("The name is required."))
-
+        errors.add("name", _("The name is required."))
     if level not in UnionLevel.values:
-        errors.setdefault("level", []).append(_("The level must be “city” or “county”."))
-
+        errors.add("level", _("The level must be “city” or “county”."))
     if not REGION_RE.match(region_code):
-        errors.setdefault("region", []).append(_("A region code is six digits (行政区划代码), e.g. 330802."))
+        errors.add("region", _("A region code is six digits (行政区划代码), e.g. 330802."))
+    _check_domain(domain, errors)
+    parent = _check_parent(parent_code, level=level, region_code=region_code, errors=errors)
+    errors.raise_if_any(_("The union cannot be created."))
+    return parent
 
+
+def _check_code(code: str, errors: FieldErrors) -> None:
+    if not CODE_RE.match(code) or code in RESERVED_CODES or code.startswith("pg_"):
+        errors.add("code", _("Use 2–40 lower-case letters, digits or underscores, starting with a letter."))
+    elif Union.objects.filter(code=code).exists() or schema_exists(code):
+        errors.add("code", _("A union with code “%(code)s” already exists.") % {"code": code})
+
+
+def _check_domain(domain: str, errors: FieldErrors) -> None:
     if not DOMAIN_RE.match(domain):
-        errors.setdefault("domain", []).append(_("“%(domain)s” is not a valid host name.") % {"domain": domain})
+        errors.add("domain", _("“%(domain)s” is not a valid host name.") % {"domain": domain})
     elif Domain.objects.filter(domain=domain).exists():
-        errors.setdefault("domain", []).append(_("The domain “%(domain)s” is already in use.") % {"domain": domain})
+        errors.add("domain", _("The domain “%(domain)s” is already in use.") % {"domain": domain})
 
-    if parent_code:
-        parent = Union.objects.filter(code=parent_code).first()
-        if parent is None:
-            errors.setdefault("parent", []).append(_("No union has the code “%(code)s”.") % {"code": parent_code})
-        elif level == UnionLevel.COUNTY and parent.level != UnionLevel.CITY:
-            errors.setdefault("parent", []).append(_("A county union must belong to a city union."))
-        elif level == UnionLevel.CITY:
-            errors.setdefault("parent", []).append(_("A city union has no parent union here."))
-        elif REGION_RE.match(region_code) and region_code[:4] != parent.region_code[:4]:
-            errors.setdefault("region", []).append(
-                _("Region %(region)s does not lie within the parent's region %(parent)s.")
-                % {"region": region_code, "parent": parent.region_code}
-            )
-    elif level == UnionLevel.COUNTY:
-        errors.setdefault("parent", []).append(_("A county union must belong to a city union."))
 
-    if errors:
-        raise ApplicationError(_("The union cannot be created."), fields=errors)
+def _check_parent(parent_code: str | None, *, level: str, region_code: str, errors: FieldErrors) -> Union | None:
+    """A county belongs to a city, within the city's region; a city has no parent here."""
+    if not parent_code:
+        if level == UnionLevel.COUNTY:
+            errors.add("parent", _("A county union must belong to a city union."))
+        return None
+    parent = Union.objects.filter(code=parent_code).first()
+    if parent is None:
+        errors.add("parent", _("No union has the code “%(code)s”.") % {"code": parent_code})
+    elif level == UnionLevel.COUNTY and parent.level != UnionLevel.CITY:
+        errors.add("parent", _("A county union must belong to a city union."))
+    elif level == UnionLevel.CITY:
+        errors.add("parent", _("A city union has no parent union here."))
+    elif REGION_RE.match(region_code) and region_code[:4] != parent.region_code[:4]:
+        errors.add(
+            "region",
+            _("Region %(region)s does not lie within the parent's region %(parent)s.")
+            % {"region": region_code, "parent": parent.region_code},
+        )
     return parent
 
 

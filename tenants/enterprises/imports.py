@@ -90,33 +90,9 @@ def _file_error(message) -> ApplicationError:
 
 def _read_rows(file) -> tuple[list, list[tuple[int, tuple]]]:
     """(header, [(sheet row number, values)]) of the first sheet; refuses anything but a sane .xlsx."""
-    from openpyxl import load_workbook
-
-    name = getattr(file, "name", "") or ""
-    if not name.lower().endswith(".xlsx"):
-        raise _file_error(_("Only .xlsx files can be imported."))
-    if file.size > MAX_FILE_BYTES:
-        raise _file_error(_("The file is larger than %(limit)d MB.") % {"limit": MAX_FILE_BYTES // (1024 * 1024)})
+    workbook = _open_workbook(file)
     try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        raise _file_error(_("The file is not a readable .xlsx workbook.")) from None
-    try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = None
-        data = []
-        for number, values in enumerate(rows, start=1):
-            if header is None:
-                if all(v is None or str(v).strip() == "" for v in values):
-                    continue  # blank lines above the header
-                header = (number, list(values))
-                continue
-            if all(v is None or str(v).strip() == "" for v in values):
-                continue
-            data.append((number, values))
-            if len(data) > MAX_ROWS:
-                raise _file_error(_("The sheet has more than %(limit)d rows.") % {"limit": MAX_ROWS})
+        header, data = _sheet_rows(workbook.worksheets[0])
     except ApplicationError:
         raise
     except Exception:  # a corrupt part inside an otherwise valid zip
@@ -125,7 +101,41 @@ def _read_rows(file) -> tuple[list, list[tuple[int, tuple]]]:
         workbook.close()
     if header is None:
         raise _file_error(_("The sheet is empty."))
-    return header[1], data
+    return header, data
+
+
+def _open_workbook(file):
+    # openpyxl is imported on first use only: every process loads this module, few ever import a sheet.
+    from openpyxl import load_workbook
+
+    name = getattr(file, "name", "") or ""
+    if not name.lower().endswith(".xlsx"):
+        raise _file_error(_("Only .xlsx files can be imported."))
+    if file.size > MAX_FILE_BYTES:
+        raise _file_error(_("The file is larger than %(limit)d MB.") % {"limit": MAX_FILE_BYTES // (1024 * 1024)})
+    try:
+        return load_workbook(file, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        raise _file_error(_("The file is not a readable .xlsx workbook.")) from None
+
+
+def _is_blank(values) -> bool:
+    return all(v is None or str(v).strip() == "" for v in values)
+
+
+def _sheet_rows(sheet) -> tuple[list | None, list[tuple[int, tuple]]]:
+    """The first non-blank row is the header; blank rows anywhere are skipped."""
+    header, data = None, []
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if _is_blank(values):
+            continue
+        if header is None:
+            header = list(values)
+            continue
+        data.append((number, values))
+        if len(data) > MAX_ROWS:
+            raise _file_error(_("The sheet has more than %(limit)d rows.") % {"limit": MAX_ROWS})
+    return header, data
 
 
 def _columns(header: list) -> tuple[dict[int, str], list[str]]:
@@ -156,41 +166,53 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+class CellError(ValueError):
+    """A cell whose value cannot be read; the message is for the user."""
+
+
+def _employees(raw) -> int | None:
+    if raw is None or _text(raw) == "":
+        return None
+    try:
+        number = float(_text(raw).replace(",", ""))
+    except ValueError:
+        number = None
+    if number is None or not number.is_integer():
+        raise CellError(_("Not a whole number: %(value)s.") % {"value": _text(raw)})
+    return int(number)
+
+
+def _union_established(raw) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = _text(raw).lower()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise CellError(_("Expected 是 or 否, got %(value)s.") % {"value": _text(raw)})
+
+
+def _harmony_level(raw) -> str:
+    level = HARMONY_LABELS.get(_normalize_label(raw))
+    if level is None:
+        raise CellError(_("Unknown harmonious-enterprise level: %(value)s.") % {"value": _text(raw)})
+    return level.value
+
+
+# How each column's cells are read; any other column is text.
+CELL_READERS = {"employees": _employees, "union_established": _union_established, "harmony_level": _harmony_level}
+
+
 def _parse_row(columns: dict[int, str], values: tuple) -> dict:
     data: dict = {}
     errors: dict[str, list] = {}
     for index, name in columns.items():
         raw = values[index] if index < len(values) else None
-        if name == "employees":
-            if raw is None or _text(raw) == "":
-                data[name] = None
-            else:
-                try:
-                    number = float(_text(raw).replace(",", ""))
-                    if not number.is_integer():
-                        raise ValueError
-                    data[name] = int(number)
-                except ValueError:
-                    errors[name] = [_("Not a whole number: %(value)s.") % {"value": _text(raw)}]
-        elif name == "union_established":
-            if isinstance(raw, bool):
-                data[name] = raw
-            else:
-                text = _text(raw).lower()
-                if text in YES:
-                    data[name] = True
-                elif text in NO:
-                    data[name] = False
-                else:
-                    errors[name] = [_("Expected 是 or 否, got %(value)s.") % {"value": _text(raw)}]
-        elif name == "harmony_level":
-            level = HARMONY_LABELS.get(_normalize_label(raw))
-            if level is None:
-                errors[name] = [_("Unknown harmonious-enterprise level: %(value)s.") % {"value": _text(raw)}]
-            else:
-                data[name] = level.value
-        else:
-            data[name] = _text(raw)
+        try:
+            data[name] = CELL_READERS.get(name, _text)(raw)
+        except CellError as error:
+            errors[name] = [error.args[0]]
     if errors:
         raise RowError(errors)
     return data
@@ -205,40 +227,48 @@ def enterprise_import_xlsx(*, file, actor=None) -> dict:
     header, rows = _read_rows(file)
     columns, ignored = _columns(header)
     report = ImportReport(ignored_columns=ignored)
+    known = _known_enterprises(columns, rows)
     seen_codes: dict[str, int] = {}
-    # One query for the enterprises the sheet may update, instead of one per row.
-    sheet_codes = set()
-    for _number, values in rows:
-        for index, name in columns.items():
-            if name == "credit_code" and index < len(values):
-                sheet_codes.add(normalize_credit_code(_text(values[index])))
-    known = {e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=sheet_codes - {""})}
     for number, values in rows:
         try:
-            data = _parse_row(columns, values)
-            code = normalize_credit_code(data.get("credit_code"))
-            if code and code in seen_codes:
-                raise RowError(
-                    {"credit_code": [_("The same code is already in row %(row)d.") % {"row": seen_codes[code]}]}
-                )
-            with transaction.atomic():
-                existing = known.get(code) if code else None
-                if existing is None:
-                    enterprise = enterprise_create(actor=actor, **data)
-                    report.created += 1
-                else:
-                    # A copy: a rejected row must not leave its values on the cached instance.
-                    enterprise = enterprise_update(enterprise=copy.copy(existing), actor=actor, **data)
-                    report.updated += 1
-            if code:
-                known[code] = enterprise
-            if code:
-                seen_codes[code] = number
+            _import_row(number, values, columns=columns, known=known, seen_codes=seen_codes, report=report, actor=actor)
         except RowError as error:
             report.rejected.append({"row": number, "errors": _stringify(error.fields)})
         except ApplicationError as error:
             report.rejected.append({"row": number, "errors": _stringify(error.fields or {"row": [error.message]})})
     return report.as_dict()
+
+
+def _known_enterprises(columns: dict[int, str], rows: list[tuple[int, tuple]]) -> dict[str, Enterprise]:
+    """The enterprises the sheet may update, by credit code: one query instead of one per row."""
+    code_columns = [index for index, name in columns.items() if name == "credit_code"]
+    sheet_codes = {
+        normalize_credit_code(_text(values[index]))
+        for _number, values in rows
+        for index in code_columns
+        if index < len(values)
+    }
+    return {e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=sheet_codes - {""})}
+
+
+def _import_row(number: int, values: tuple, *, columns, known, seen_codes, report: ImportReport, actor) -> None:
+    """Create or update the enterprise of one row, in its own savepoint."""
+    data = _parse_row(columns, values)
+    code = normalize_credit_code(data.get("credit_code"))
+    if code and code in seen_codes:
+        raise RowError({"credit_code": [_("The same code is already in row %(row)d.") % {"row": seen_codes[code]}]})
+    with transaction.atomic():
+        existing = known.get(code) if code else None
+        if existing is None:
+            enterprise = enterprise_create(actor=actor, **data)
+            report.created += 1
+        else:
+            # A copy: a rejected row must not leave its values on the cached instance.
+            enterprise = enterprise_update(enterprise=copy.copy(existing), actor=actor, **data)
+            report.updated += 1
+    if code:
+        known[code] = enterprise
+        seen_codes[code] = number
 
 
 def _stringify(fields: dict) -> dict[str, list[str]]:

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from shared.core.exceptions import ApplicationError
+from shared.core.exceptions import ApplicationError, FieldErrors
 
 from .models import Enterprise, HarmonyLevel
 from .validators import credit_code_error, normalize_credit_code
@@ -19,35 +19,45 @@ def _duplicate_message(other: Enterprise):
 
 
 def _clean(enterprise: Enterprise) -> None:
-    """Validate the enterprise as it stands; raise one ApplicationError naming every bad field."""
-    errors: dict[str, list] = {}
-    enterprise.name = (enterprise.name or "").strip()
+    """Validate the enterprise as it stands (tidying its text fields); raise one ApplicationError naming every
+    bad field."""
+    errors = FieldErrors()
+    _tidy(enterprise)
     if not enterprise.name:
-        errors.setdefault("name", []).append(_("The enterprise name is required."))
-    enterprise.credit_code = normalize_credit_code(enterprise.credit_code)
-    for field in ("industry", "town"):
-        setattr(enterprise, field, (getattr(enterprise, field) or "").strip())
-    if enterprise.credit_code:
-        problem = credit_code_error(enterprise.credit_code)
-        if problem is not None:
-            errors.setdefault("credit_code", []).extend(problem.messages)
-        else:
-            other = Enterprise.objects.filter(credit_code=enterprise.credit_code).exclude(pk=enterprise.pk).first()
-            if other is not None:
-                errors.setdefault("credit_code", []).append(_duplicate_message(other))
+        errors.add("name", _("The enterprise name is required."))
+    _check_credit_code(enterprise, errors)
     if enterprise.employees is not None and enterprise.employees < 0:
-        errors.setdefault("employees", []).append(_("The number of employees cannot be negative."))
-    if enterprise.harmony_level is None:
-        enterprise.harmony_level = ""
+        errors.add("employees", _("The number of employees cannot be negative."))
     if enterprise.harmony_level not in HarmonyLevel.values:
-        errors.setdefault("harmony_level", []).append(_("Unknown harmonious-enterprise level."))
+        errors.add("harmony_level", _("Unknown harmonious-enterprise level."))
     try:
         enterprise.full_clean(exclude=["credit_code", *errors], validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         for name, messages in error.message_dict.items():
             errors.setdefault(name, []).extend(messages)
-    if errors:
-        raise ApplicationError(_("Some fields are not valid."), fields=errors)
+    errors.raise_if_any()
+
+
+def _tidy(enterprise: Enterprise) -> None:
+    """Strip the text fields, normalise the credit code, and store a missing level as blank."""
+    for field in ("name", "industry", "town"):
+        setattr(enterprise, field, (getattr(enterprise, field) or "").strip())
+    enterprise.credit_code = normalize_credit_code(enterprise.credit_code)
+    if enterprise.harmony_level is None:
+        enterprise.harmony_level = ""
+
+
+def _check_credit_code(enterprise: Enterprise, errors: FieldErrors) -> None:
+    """A code, when given, has a valid GB 32100-2015 check character and no other enterprise has it."""
+    if not enterprise.credit_code:
+        return
+    problem = credit_code_error(enterprise.credit_code)
+    if problem is not None:
+        errors.setdefault("credit_code", []).extend(problem.messages)
+        return
+    other = Enterprise.objects.filter(credit_code=enterprise.credit_code).exclude(pk=enterprise.pk).first()
+    if other is not None:
+        errors.add("credit_code", _duplicate_message(other))
 
 
 def _save(enterprise: Enterprise) -> Enterprise:

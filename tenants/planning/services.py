@@ -125,31 +125,10 @@ def plan_item_adjust(*, item: PlanItem, actor, reason: str, **changes) -> PlanIt
     with transaction.atomic():
         item = PlanItem.objects.select_for_update().select_related("topic").get(pk=item.pk)
         before = plan_item_snapshot(item)
-        if "month" in changes:
-            _check_month(changes["month"], errors)
-        if "theme" in changes:
-            changes["theme"] = _check_theme(changes["theme"], errors)
-        if "topic" in changes:
-            _check_topic(changes["topic"], errors, unchanged_topic_id=item.topic_id)
-        if "departments" in changes:
-            changes["departments"] = list(changes["departments"])
-            current = {d["id"] for d in before["departments"]}
-            _check_departments(changes["departments"], errors, unchanged_ids=current)
+        _check_changes(item, changes, before=before, errors=errors)
         if errors:
             raise _invalid(errors)
-        if "month" in changes and changes["month"] != item.month:
-            if PlanItem.objects.filter(year=item.year, month=changes["month"]).exclude(pk=item.pk).exists():
-                raise _month_taken(item.year, changes["month"])
-        for name in ("month", "theme", "topic"):
-            if name in changes:
-                setattr(item, name, changes[name])
-        try:
-            with transaction.atomic():
-                item.save()
-        except IntegrityError:
-            raise _month_taken(item.year, item.month) from None
-        if "departments" in changes:
-            item.departments.set(changes["departments"])
+        _apply_changes(item, changes)
         after = plan_item_snapshot(item)
         if after == before:
             raise ApplicationError(_("Nothing to change: the plan item already says this."), code="no_change")
@@ -157,3 +136,35 @@ def plan_item_adjust(*, item: PlanItem, actor, reason: str, **changes) -> PlanIt
             item=item, reason=reason, before=before, after=after, actor=actor if _is_user(actor) else None
         )
     return item
+
+
+def _check_changes(item: PlanItem, changes: dict, *, before: dict, errors: dict) -> None:
+    """Check the changed fields (normalising `changes` in place); catalogue entries already on the item may
+    stay even if deactivated since."""
+    if "month" in changes:
+        _check_month(changes["month"], errors)
+    if "theme" in changes:
+        changes["theme"] = _check_theme(changes["theme"], errors)
+    if "topic" in changes:
+        _check_topic(changes["topic"], errors, unchanged_topic_id=item.topic_id)
+    if "departments" in changes:
+        changes["departments"] = list(changes["departments"])
+        current = {d["id"] for d in before["departments"]}
+        _check_departments(changes["departments"], errors, unchanged_ids=current)
+
+
+def _apply_changes(item: PlanItem, changes: dict) -> None:
+    """Save checked changes; a month the year's plan already uses is refused, even under concurrency."""
+    if "month" in changes and changes["month"] != item.month:
+        if PlanItem.objects.filter(year=item.year, month=changes["month"]).exclude(pk=item.pk).exists():
+            raise _month_taken(item.year, changes["month"])
+    for name in ("month", "theme", "topic"):
+        if name in changes:
+            setattr(item, name, changes[name])
+    try:
+        with transaction.atomic():
+            item.save()
+    except IntegrityError:
+        raise _month_taken(item.year, item.month) from None
+    if "departments" in changes:
+        item.departments.set(changes["departments"])
