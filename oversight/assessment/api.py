@@ -14,6 +14,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from shared.accounts.permissions import IsCityUnionAdmin, IsCityUnionMember, IsUnionReader
+from shared.core.serializers import validated
 
 from . import selectors, services
 from .scoring import KINDS, METRICS, VETO_OPS
@@ -80,9 +81,8 @@ class SchemeViewSet(_CityViewSet):
 
     @extend_schema(request=SchemeInputSerializer, responses=OpenApiTypes.OBJECT)
     def update(self, request, year=None):
-        data = SchemeInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.scheme_save(city=request.tenant, year=year, items=data.validated_data["items"], actor=request.user)
+        data = validated(SchemeInputSerializer, request.data)
+        services.scheme_save(city=request.tenant, year=year, items=data["items"], actor=request.user)
         return Response(self._body(request.tenant, services.clean_year(year)))
 
 
@@ -110,23 +110,19 @@ class AssessmentViewSet(_CityViewSet):
     @extend_schema(request=YearSerializer, responses={201: PublicationSerializer})
     @action(detail=False, methods=["post"])
     def publish(self, request):
-        data = YearSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        publication = services.assessment_publish(
-            city=request.tenant, year=data.validated_data["year"], actor=request.user
-        )
+        data = validated(YearSerializer, request.data)
+        publication = services.assessment_publish(city=request.tenant, year=data["year"], actor=request.user)
         return Response(PublicationSerializer(publication).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ReopenInputSerializer, responses=PublicationSerializer)
     @action(detail=False, methods=["post"])
     def reopen(self, request):
-        data = ReopenInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(ReopenInputSerializer, request.data)
         publication = services.assessment_reopen(
             city=request.tenant,
-            year=data.validated_data["year"],
+            year=data["year"],
             actor=request.user,
-            reason=data.validated_data["reason"],
+            reason=data["reason"],
         )
         return Response(PublicationSerializer(publication).data)
 
@@ -148,14 +144,13 @@ class AdjustmentViewSet(_CityViewSet):
 
     @extend_schema(request=AdjustmentInputSerializer, responses={201: AdjustmentSerializer})
     def create(self, request):
-        data = AdjustmentInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(AdjustmentInputSerializer, request.data)
         adjustment = services.adjustment_add(
             city=request.tenant,
-            year=data.validated_data["year"],
-            union_code=data.validated_data["union"],
-            points=data.validated_data["points"],
-            reason=data.validated_data["reason"],
+            year=data["year"],
+            union_code=data["union"],
+            points=data["points"],
+            reason=data["reason"],
             actor=request.user,
         )
         return Response(AdjustmentSerializer(adjustment).data, status=status.HTTP_201_CREATED)
@@ -179,12 +174,11 @@ class ExportViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=ExportInputSerializer, responses={202: ExportSerializer})
     def create(self, request):
-        data = ExportInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(ExportInputSerializer, request.data)
         export = services.export_request(
             city=request.tenant,
-            year=data.validated_data["year"],
-            format=data.validated_data["format"],
+            year=data["year"],
+            format=data["format"],
             actor=request.user,
         )
         return Response(ExportSerializer(export).data, status=status.HTTP_202_ACCEPTED)

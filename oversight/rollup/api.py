@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from shared.accounts.permissions import IsCityUnionMember, IsUnionReader
-from shared.core.serializers import OptionalYearSerializer
+from shared.core.serializers import OptionalYearSerializer, validated
 from shared.unions.selectors import union_children
 from tenants.cases.selectors import case_list
 from tenants.events.selectors import event_list
@@ -35,9 +35,8 @@ class CityViewSet(viewsets.ViewSet):
     def compliance(self, request):
         """Quota compliance of each child union for a year, from the roll-up: quota, events held and planned,
         pace (done / on_track / at_risk / missed) and when the figures were computed."""
-        data = OptionalYearSerializer(data=request.query_params)
-        data.is_valid(raise_exception=True)
-        year = data.validated_data.get("year") or timezone.localdate().year
+        data = validated(OptionalYearSerializer, request.query_params)
+        year = data.get("year") or timezone.localdate().year
         rows = compliance_for_city(city=request.tenant, year=year)
         return Response(ComplianceSerializer({"year": year, "results": rows}).data)
 

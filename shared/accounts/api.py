@@ -8,6 +8,8 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from shared.core.serializers import validated
+
 from .permissions import IsUnionAdmin, IsUnionReader, request_membership
 from .selectors import member_list
 from .serializers import MemberRoleSerializer, MemberSerializer, MeSerializer, TokenRequestSerializer, TokenSerializer
@@ -25,9 +27,8 @@ class AccountViewSet(viewsets.ViewSet):
     )
     def token(self, request):
         """Exchange username and password for an API token, on the host of a union you belong to."""
-        data = TokenRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        token = token_issue(request=request, union=getattr(request, "tenant", None), **data.validated_data)
+        data = validated(TokenRequestSerializer, request.data)
+        token = token_issue(request=request, union=getattr(request, "tenant", None), **data)
         return Response({"token": token.key})
 
     @extend_schema(responses=MeSerializer)
@@ -63,16 +64,15 @@ class MemberViewSet(viewsets.GenericViewSet):
     @extend_schema(request=MemberSerializer, responses={201: MemberSerializer})
     def create(self, request):
         """The union's members and their roles; admins add people (new or existing accounts)."""
-        data = MemberSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = data.validated_data.get("user", {})
+        data = validated(MemberSerializer, request.data)
+        user = data.get("user", {})
         membership = member_add(
             union=request.tenant,
             username=user.get("username", ""),
             full_name=user.get("full_name", ""),
             email=user.get("email", ""),
-            role=data.validated_data["role"],
-            password=data.validated_data.get("password", ""),
+            role=data["role"],
+            password=data.get("password", ""),
         )
         return Response(MemberSerializer(membership).data, status=status.HTTP_201_CREATED)
 
@@ -80,9 +80,8 @@ class MemberViewSet(viewsets.GenericViewSet):
     def partial_update(self, request, member_id=None):
         """Change a member's role, or end the membership. A union always keeps one administrator."""
         membership = self.get_object()
-        data = MemberRoleSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return Response(MemberSerializer(member_change_role(membership=membership, **data.validated_data)).data)
+        data = validated(MemberRoleSerializer, request.data)
+        return Response(MemberSerializer(member_change_role(membership=membership, **data)).data)
 
     @extend_schema(responses={204: None})
     def destroy(self, request, member_id=None):

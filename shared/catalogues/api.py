@@ -16,6 +16,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from shared.accounts.permissions import IsCityUnionAdmin, IsUnionReader
+from shared.core.serializers import validated
 
 from . import services
 from .models import CatalogueEntry
@@ -62,9 +63,8 @@ class _CatalogueViewSet(viewsets.GenericViewSet):
 
     @extend_schema(request=CatalogueEntryInputSerializer, responses={201: CatalogueEntrySerializer})
     def create(self, request):
-        data = CatalogueEntryInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._entry(self.entry_create(**data.validated_data), status.HTTP_201_CREATED)
+        data = validated(CatalogueEntryInputSerializer, request.data)
+        return self._entry(self.entry_create(**data), status.HTTP_201_CREATED)
 
     @extend_schema(responses=CatalogueEntrySerializer)
     def retrieve(self, request, pk=None):
@@ -73,9 +73,8 @@ class _CatalogueViewSet(viewsets.GenericViewSet):
     @extend_schema(request=CatalogueEntryInputSerializer, responses=CatalogueEntrySerializer)
     def partial_update(self, request, pk=None):
         entry = self.get_object()
-        data = CatalogueEntryInputSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        return self._entry(self.entry_update(entry, **data.validated_data))
+        data = validated(CatalogueEntryInputSerializer, request.data, partial=True)
+        return self._entry(self.entry_update(entry, **data))
 
     @extend_schema(request=None, responses=CatalogueEntrySerializer)
     @action(detail=True, methods=["post"])

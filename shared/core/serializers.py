@@ -14,3 +14,10 @@ class YearSerializer(serializers.Serializer):
 
 class OptionalYearSerializer(serializers.Serializer):
     year = serializers.IntegerField(label=_("year"), min_value=MIN_YEAR, max_value=MAX_YEAR, required=False)
+
+
+def validated(serializer_class: type[serializers.Serializer], data, *, partial: bool = False) -> dict:
+    """The validated input of an API action, or a 400 with the field errors."""
+    serializer = serializer_class(data=data, partial=partial)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data

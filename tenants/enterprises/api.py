@@ -8,6 +8,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from shared.accounts.permissions import IsUnionMember
+from shared.core.serializers import validated
 
 from .imports import enterprise_import_xlsx
 from .selectors import enterprise_list
@@ -45,16 +46,14 @@ class EnterpriseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @extend_schema(request=EnterpriseInputSerializer, responses={201: EnterpriseSerializer})
     def create(self, request):
         """List (search by name or 统一社会信用代码: `?search=`) and create enterprises."""
-        data = EnterpriseInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        enterprise = enterprise_create(actor=request.user, **data.validated_data)
+        data = validated(EnterpriseInputSerializer, request.data)
+        enterprise = enterprise_create(actor=request.user, **data)
         return Response(EnterpriseSerializer(enterprise).data, status=status.HTTP_201_CREATED)
 
     def _update(self, request, *, partial: bool) -> Response:
         enterprise = self.get_object()
-        data = EnterpriseInputSerializer(data=request.data, partial=partial)
-        data.is_valid(raise_exception=True)
-        enterprise = enterprise_update(enterprise=enterprise, actor=request.user, **data.validated_data)
+        data = validated(EnterpriseInputSerializer, request.data, partial=partial)
+        enterprise = enterprise_update(enterprise=enterprise, actor=request.user, **data)
         return Response(EnterpriseSerializer(enterprise).data)
 
     @extend_schema(request=EnterpriseInputSerializer, responses=EnterpriseSerializer)
@@ -69,6 +68,5 @@ class EnterpriseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
     def import_xlsx(self, request):
         """Import an .xlsx sheet (≤ 5 MB, ≤ 5000 rows). The answer lists, row by row, what was rejected and why."""
-        data = EnterpriseImportSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return Response(enterprise_import_xlsx(file=data.validated_data["file"], actor=request.user))
+        data = validated(EnterpriseImportSerializer, request.data)
+        return Response(enterprise_import_xlsx(file=data["file"], actor=request.user))

@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from shared.accounts.permissions import IsUnionMember
-from shared.core.serializers import OptionalYearSerializer, YearSerializer
+from shared.core.serializers import OptionalYearSerializer, YearSerializer, validated
 
 from .selectors import plan_adjustment_list, plan_item_list_counted, suggestion_list, topic_ranking
 from .serializers import (
@@ -26,12 +26,6 @@ from .services import plan_item_adjust, plan_item_create, suggestion_create
 YEAR_PARAM = OpenApiParameter("year", int)
 
 
-def _query(serializer_class, request) -> dict:
-    data = serializer_class(data=request.query_params)
-    data.is_valid(raise_exception=True)
-    return data.validated_data
-
-
 class SuggestionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Suggestions collected by site visit, questionnaire or interview (filters: year, topic, source)."""
 
@@ -40,7 +34,7 @@ class SuggestionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     filter_backends: list = []  # filtering goes through the selector
 
     def get_queryset(self):
-        return suggestion_list(filters=_query(SuggestionFilterSerializer, self.request))
+        return suggestion_list(filters=validated(SuggestionFilterSerializer, self.request.query_params))
 
     @extend_schema(parameters=[YEAR_PARAM, OpenApiParameter("topic", int), OpenApiParameter("source", str)])
     def list(self, request, *args, **kwargs):
@@ -48,9 +42,8 @@ class SuggestionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(request=SuggestionInputSerializer, responses={201: SuggestionSerializer})
     def create(self, request):
-        data = SuggestionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        suggestion = suggestion_create(actor=request.user, **data.validated_data)
+        data = validated(SuggestionInputSerializer, request.data)
+        suggestion = suggestion_create(actor=request.user, **data)
         return Response(SuggestionSerializer(suggestion).data, status=status.HTTP_201_CREATED)
 
 
@@ -61,7 +54,7 @@ class TopicViewSet(viewsets.ViewSet):
     @action(detail=False, methods=["get"])
     def ranked(self, request):
         """The year's topics ranked by number of suggestions (1, 2, 2, 4; ties in catalogue order)."""
-        year = _query(YearSerializer, request)["year"]
+        year = validated(YearSerializer, request.query_params)["year"]
         ranking = topic_ranking(year=year)
         body = {"year": year, "total": sum(row["count"] for row in ranking), "results": ranking}
         return Response(TopicRankingSerializer(body).data)
@@ -83,15 +76,14 @@ class PlanItemViewSet(viewsets.GenericViewSet):
     @extend_schema(parameters=[YEAR_PARAM], responses=PlanItemSerializer(many=True))
     def list(self, request):
         """The year's plan (年度选题): one item per month with theme, topic and departments."""
-        year = _query(OptionalYearSerializer, request).get("year")
+        year = validated(OptionalYearSerializer, request.query_params).get("year")
         return Response(PlanItemSerializer(plan_item_list_counted(year=year), many=True).data)
 
     @extend_schema(request=PlanItemInputSerializer, responses={201: PlanItemSerializer})
     def create(self, request):
         """The year's plan (年度选题): one item per month with theme, topic and departments."""
-        data = PlanItemInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        item = plan_item_create(actor=request.user, **data.validated_data)
+        data = validated(PlanItemInputSerializer, request.data)
+        item = plan_item_create(actor=request.user, **data)
         return self._item(item.pk, status.HTTP_201_CREATED)
 
     @extend_schema(responses=PlanItemSerializer)
@@ -102,9 +94,8 @@ class PlanItemViewSet(viewsets.GenericViewSet):
     def partial_update(self, request, pk=None):
         """Adjust the item; `reason` is required and the change is recorded (before, after, who, when)."""
         item = self.get_object()
-        data = PlanItemAdjustSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        changes = dict(data.validated_data)
+        data = validated(PlanItemAdjustSerializer, request.data)
+        changes = dict(data)
         reason = changes.pop("reason", "")
         plan_item_adjust(item=item, actor=request.user, reason=reason, **changes)
         return self._item(pk)
@@ -123,5 +114,5 @@ class PlanAdjustmentViewSet(viewsets.ViewSet):
 
     @extend_schema(parameters=[YEAR_PARAM], responses=PlanAdjustmentSerializer(many=True))
     def list(self, request):
-        year = _query(OptionalYearSerializer, request).get("year")
+        year = validated(OptionalYearSerializer, request.query_params).get("year")
         return Response(PlanAdjustmentSerializer(plan_adjustment_list(year=year), many=True).data)

@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from shared.accounts.permissions import IsUnionMember
-from shared.core.serializers import YearSerializer
+from shared.core.serializers import YearSerializer, validated
 
 from .selectors import union_year_stats
 from .serializers import StatsSerializer
@@ -23,7 +23,6 @@ class StatsViewSet(viewsets.ViewSet):
     )
     @action(detail=False, methods=["get"], url_path="stats")
     def stats(self, request):
-        query = YearSerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        year = query.validated_data["year"]
+        query = validated(YearSerializer, request.query_params)
+        year = query["year"]
         return Response({"year": year, **union_year_stats(year=year)})
