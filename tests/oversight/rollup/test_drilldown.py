@@ -52,6 +52,16 @@ def test_filters_of_the_unions_own_list_apply(api, county_data):
     assert response.status_code == 400 and "status" in response.json()["error"]["fields"]
 
 
+def test_drill_down_pages_like_every_list(api, county_data):
+    """One pagination class (shared/core): ?page_size= works here as on the union's own lists."""
+    client = api("tcity-viewer", "tcity")
+    first = client.get(EVENTS.format(code="tcounty1"), {"page_size": 1}).json()
+    assert (first["count"], len(first["results"])) == (2, 1)
+    second = client.get(first["next"]).json()
+    assert [e["title"] for e in first["results"] + second["results"]] == ["防欠薪宣传", "关爱女职工"]
+    assert second["next"] is None
+
+
 def test_city_user_lists_a_child_unions_cases_with_contact_data_masked(api, county_data):
     response = api("tcity-admin", "tcity").get(CASES.format(code="tcounty1"))
     assert response.status_code == 200, response.json()

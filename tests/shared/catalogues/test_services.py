@@ -15,6 +15,14 @@ def test_create_appends_at_the_end_and_update_renames(world):
     assert (topic.name, topic.sort_order) == ("新就业形态", 2)
 
 
+def test_an_entry_can_be_created_out_of_use(world):
+    admin = world.user("tcity-admin")
+    topic = services.topic_create(actor=admin, name="试点主题", is_active=False)
+    department = services.department_create(actor=admin, name="试点部门", is_active=False)
+    assert Topic.objects.get(pk=topic.pk).is_active is False
+    assert Department.objects.get(pk=department.pk).is_active is False
+
+
 def test_duplicate_names_are_refused_case_insensitively(world):
     admin = world.user("tcity-admin")
     services.department_create(actor=admin, name="Labour Bureau")
