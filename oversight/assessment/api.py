@@ -17,7 +17,6 @@ from shared.accounts.permissions import IsCityUnionAdmin, IsCityUnionMember, IsU
 from shared.core.serializers import validated
 
 from . import selectors, services
-from .scoring import KINDS, METRICS, VETO_OPS
 from .serializers import (
     AdjustmentInputSerializer,
     AdjustmentSerializer,
@@ -60,30 +59,15 @@ class SchemeViewSet(_CityViewSet):
     lookup_field = "year"
     lookup_value_converter = "int"
 
-    def _body(self, city, year):
-        scheme = selectors.scheme_get(city=city, year=year)
-        publication = selectors.publication_live(city=city, year=year)
-        return {
-            "year": year,
-            "is_default": scheme is None,
-            "published": publication is not None,
-            "items": selectors.scheme_items_for(city=city, year=year),
-            "updated_by": scheme.updated_by.display_name() if scheme and scheme.updated_by else None,
-            "updated_at": scheme.updated_at.isoformat() if scheme else None,
-            "metrics": list(METRICS),
-            "kinds": list(KINDS),
-            "veto_ops": list(VETO_OPS),
-        }
-
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def retrieve(self, request, year=None):
-        return Response(self._body(request.tenant, services.clean_year(year)))
+        return Response(selectors.scheme_view(city=request.tenant, year=services.clean_year(year)))
 
     @extend_schema(request=SchemeInputSerializer, responses=OpenApiTypes.OBJECT)
     def update(self, request, year=None):
         data = validated(SchemeInputSerializer, request.data)
         services.scheme_save(city=request.tenant, year=year, items=data["items"], actor=request.user)
-        return Response(self._body(request.tenant, services.clean_year(year)))
+        return Response(selectors.scheme_view(city=request.tenant, year=services.clean_year(year)))
 
 
 class AssessmentViewSet(_CityViewSet):
@@ -206,23 +190,7 @@ class MineViewSet(viewsets.ViewSet):
     @action(detail=False, methods=["get"])
     def mine(self, request):
         """A county's own published score, rank and breakdown for the year; 404 until its city publishes."""
-        year = _year(request)
-        found = selectors.published_score_for_union(union=request.tenant, year=year)
-        if found is None:
+        line = selectors.own_published_line(union=request.tenant, year=_year(request))
+        if line is None:
             raise NotFound()
-        score, ranked = found
-        row = score.row
-        return Response(
-            {
-                "year": year,
-                **{key: row[key] for key in MINE_ROW_KEYS},
-                "rank": score.rank,
-                "ranked": ranked,
-                "adjustments": [{k: a[k] for k in ("points", "reason", "created_at")} for a in row["adjustments"]],
-                "published_at": score.publication.published_at.isoformat(),
-            }
-        )
-
-
-# What a county sees of its own published line.
-MINE_ROW_KEYS = ("union", "union_name", "total", "score", "adjustment_total", "veto", "vetoes", "breakdown")
+        return Response(line)

@@ -16,7 +16,7 @@ from shared.unions.selectors import union_children
 from tenants.stats.selectors import STAT_KEYS
 
 from .models import Adjustment, AssessmentScheme, Export, Publication, PublishedScore
-from .scoring import default_items, rank_rows, score_items
+from .scoring import KINDS, METRICS, VETO_OPS, default_items, rank_rows, score_items
 
 EMPTY_STATS = {key: 0 for key in STAT_KEYS} | {"events_held_by_month": [0] * 12}
 
@@ -29,6 +29,23 @@ def scheme_items_for(*, city: Union, year: int) -> list[dict]:
     """The city's items for `year`: its saved scheme, or the default scheme when none was saved."""
     scheme = scheme_get(city=city, year=year)
     return scheme.items if scheme is not None else default_items()
+
+
+def scheme_view(*, city: Union, year: int) -> dict:
+    """The year's scheme as the API shows it: the saved one, or the default (`is_default`) until an admin saves
+    one, with the metrics, kinds and veto conditions an editor may choose from."""
+    scheme = scheme_get(city=city, year=year)
+    return {
+        "year": year,
+        "is_default": scheme is None,
+        "published": publication_live(city=city, year=year) is not None,
+        "items": scheme_items_for(city=city, year=year),
+        "updated_by": scheme.updated_by.display_name() if scheme and scheme.updated_by else None,
+        "updated_at": scheme.updated_at.isoformat() if scheme else None,
+        "metrics": list(METRICS),
+        "kinds": list(KINDS),
+        "veto_ops": list(VETO_OPS),
+    }
 
 
 def publication_live(*, city: Union, year: int) -> Publication | None:
@@ -199,6 +216,28 @@ def published_score_for_union(*, union: Union, year: int) -> tuple[PublishedScor
     if score is None:
         return None
     return score, PublishedScore.objects.filter(publication=score.publication).count()
+
+
+# What a county sees of its own published line.
+OWN_LINE_KEYS = ("union", "union_name", "total", "score", "adjustment_total", "veto", "vetoes", "breakdown")
+
+
+def own_published_line(*, union: Union, year: int) -> dict | None:
+    """A county's own published score, rank and breakdown for `year` (nothing of the other counties), or None
+    until its city publishes."""
+    found = published_score_for_union(union=union, year=year)
+    if found is None:
+        return None
+    score, ranked = found
+    row = score.row
+    return {
+        "year": year,
+        **{key: row[key] for key in OWN_LINE_KEYS},
+        "rank": score.rank,
+        "ranked": ranked,
+        "adjustments": [{k: a[k] for k in ("points", "reason", "created_at")} for a in row["adjustments"]],
+        "published_at": score.publication.published_at.isoformat(),
+    }
 
 
 def export_list(*, city: Union) -> QuerySet[Export]:
