@@ -1,7 +1,7 @@
 """City oversight API. Compliance and drill-down are served on a city union's host to its members
 (IsCityUnionMember); a city sees its own child unions only. Notices: any member, own notices only."""
 
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils import timezone
 from django_tenants.utils import schema_context
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from shared.accounts.permissions import IsCityUnionMember, IsUnionReader
 from shared.core.serializers import OptionalYearSerializer, validated
-from shared.unions.selectors import union_children
+from shared.unions.selectors import union_child_get
 from tenants.cases.selectors import case_list
 from tenants.events.selectors import event_list
 
@@ -50,11 +50,10 @@ class ChildUnionViewSet(viewsets.GenericViewSet):
     lookup_field = "code"
     lookup_value_converter = "slug"
 
-    def get_queryset(self):
-        return union_children(union=self.request.tenant)
-
     def _page_in_schema(self, read, serializer_class) -> Response:
-        union = get_object_or_404(self.get_queryset(), code=self.kwargs["code"])
+        union = union_child_get(union=self.request.tenant, code=self.kwargs["code"])
+        if union is None:
+            raise Http404
         with schema_context(union.schema_name):
             page = self.paginate_queryset(read())
             data = serializer_class(page, many=True).data
