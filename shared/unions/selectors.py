@@ -3,10 +3,6 @@ from django.db.models import Q, QuerySet
 from .models import Union
 
 
-def union_get_by_code(*, code: str) -> Union | None:
-    return Union.objects.filter(code=code).first()
-
-
 def union_children(*, union: Union) -> QuerySet[Union]:
     """The unions directly below `union` (a city's counties, a province's cities): the one query of a union's
     children, used by the pages, the roll-up, the assessment and the events' invitations."""
