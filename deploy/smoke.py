@@ -553,14 +553,63 @@ def bench(client: Client, host_name: str, path: str, token: str | None) -> tuple
 
 
 # --- the run -----------------------------------------------------------------------------------------
-def main() -> int:
-    started = time.monotonic()
+def ready_to_run() -> bool:
+    """nginx is installed and the run's ports are free; otherwise say what is missing."""
     if not Path(NGINX).exists():
         say("!" * 72 + "\nmake smoke needs Debian's nginx (apt-get install nginx); it is not installed.\n" + "!" * 72)
-        return 1
+        return False
     busy = [p for p in (HTTP_PORT, HTTPS_PORT, GUNICORN_PORT) if not port_free(p)]
     if busy:
         say(f"make smoke: ports {busy} are in use on 127.0.0.1; stop what holds them (or set SMOKE_*_PORT).")
+        return False
+    return True
+
+
+def measure(client, tokens: dict, env: dict, figures: dict) -> None:
+    """Requests per second through nginx for the events list and the health check, into `figures`."""
+    phase(
+        f"Requests per second through nginx (TLS, {BENCH_CONNECTIONS} keep-alive connections, "
+        f"{BENCH_SECONDS:.0f} s each, gunicorn workers: {env['GUNICORN_WORKERS']}):"
+    )
+    for label, host_name, path, token in (
+        ("events list  GET /api/v1/events/", host("kecheng"), "/api/v1/events/", tokens["kecheng_token"]),
+        ("health check GET /healthz       ", BASE_DOMAIN, "/healthz", None),
+    ):
+        rate, median, p95, errors = bench(client, host_name, path, token)
+        figures[label] = rate
+        say(f"  {label}  {rate:7.1f} req/s   median {median:6.1f} ms   p95 {p95:6.1f} ms   errors {errors}")
+        if errors:
+            raise SmokeFailure(f"{errors} failed requests while measuring {label.strip()}")
+
+
+def report_failure(stack: Stack, failure: str) -> None:
+    """The failure and the last lines of each service's log."""
+    say(f"\nSMOKE FAILED: {failure}")
+    for name in ("gunicorn", "worker", "beat"):
+        log = stack.log(name)
+        if log.exists():
+            say(
+                f"--- last lines of {log.relative_to(ROOT)} ---\n"
+                + "\n".join(log.read_text(errors="replace").splitlines()[-15:])
+            )
+    nginx_log = SMOKE_DIR / "nginx" / "error.log"
+    if nginx_log.exists():
+        say(f"--- {nginx_log.relative_to(ROOT)} ---\n" + nginx_log.read_text(errors="replace")[-1500:])
+
+
+def leftovers() -> list[str]:
+    """Whatever the run started that still runs."""
+    found = [f"port {p}" for p in (HTTP_PORT, HTTPS_PORT, GUNICORN_PORT) if not port_free(p)]
+    if embedded._redis_answers():
+        found.append("embedded Redis")
+    if (embedded.PG_DIR / "postmaster.pid").exists():
+        found.append("embedded PostgreSQL")
+    return found
+
+
+def main() -> int:
+    started = time.monotonic()
+    if not ready_to_run():
         return 1
     embedded.stop_all()  # a previous run cut short may have left its embedded servers
     shutil.rmtree(SMOKE_DIR, ignore_errors=True)
@@ -686,48 +735,22 @@ def main() -> int:
         tokens = run_checks(client, env, stack)
         check_logs(stack)
 
-        phase(
-            f"Requests per second through nginx (TLS, {BENCH_CONNECTIONS} keep-alive connections, "
-            f"{BENCH_SECONDS:.0f} s each, gunicorn workers: {env['GUNICORN_WORKERS']}):"
-        )
-        for label, host_name, path, token in (
-            ("events list  GET /api/v1/events/", host("kecheng"), "/api/v1/events/", tokens["kecheng_token"]),
-            ("health check GET /healthz       ", BASE_DOMAIN, "/healthz", None),
-        ):
-            rate, median, p95, errors = bench(client, host_name, path, token)
-            figures[label] = rate
-            say(f"  {label}  {rate:7.1f} req/s   median {median:6.1f} ms   p95 {p95:6.1f} ms   errors {errors}")
-            if errors:
-                raise SmokeFailure(f"{errors} failed requests while measuring {label.strip()}")
+        measure(client, tokens, env, figures)
     except SmokeFailure as error:
         failure = str(error)
     finally:
         killed = stack.stop()
         embedded.stop_all()
     if failure:
-        say(f"\nSMOKE FAILED: {failure}")
-        for name in ("gunicorn", "worker", "beat"):
-            log = stack.log(name)
-            if log.exists():
-                say(
-                    f"--- last lines of {log.relative_to(ROOT)} ---\n"
-                    + "\n".join(log.read_text(errors="replace").splitlines()[-15:])
-                )
-        nginx_log = SMOKE_DIR / "nginx" / "error.log"
-        if nginx_log.exists():
-            say(f"--- {nginx_log.relative_to(ROOT)} ---\n" + nginx_log.read_text(errors="replace")[-1500:])
-    leftovers = [f"port {p}" for p in (HTTP_PORT, HTTPS_PORT, GUNICORN_PORT) if not port_free(p)]
-    if embedded._redis_answers():
-        leftovers.append("embedded Redis")
-    if (embedded.PG_DIR / "postmaster.pid").exists():
-        leftovers.append("embedded PostgreSQL")
-    if killed or leftovers:
-        say(f"make smoke: had to kill {killed}; still running: {leftovers}")
+        report_failure(stack, failure)
+    running = leftovers()
+    if killed or running:
+        say(f"make smoke: had to kill {killed}; still running: {running}")
     say(
-        f"\nmake smoke: {'FAILED' if failure or leftovers else 'passed'} in {time.monotonic() - started:.1f} s wall time"
+        f"\nmake smoke: {'FAILED' if failure or running else 'passed'} in {time.monotonic() - started:.1f} s wall time"
         " (everything it started is stopped)."
     )
-    return 1 if failure or leftovers else 0
+    return 1 if failure or running else 0
 
 
 if __name__ == "__main__":
