@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shared.core.exceptions import ApplicationError
-from shared.core.serializers import MAX_YEAR, MIN_YEAR
+from shared.core.years import year_error
 from shared.unions.models import Union
 from shared.unions.selectors import union_child_get
 
@@ -28,13 +28,9 @@ def _invalid(field: str, message) -> ApplicationError:
 
 
 def clean_year(year) -> int:
-    try:
-        value = int(year)
-    except (TypeError, ValueError):
-        raise _invalid("year", _("A year such as 2024 is required.")) from None
-    if not MIN_YEAR <= value <= MAX_YEAR:
-        raise _invalid("year", _("The year lies between %(min)d and %(max)d.") % {"min": MIN_YEAR, "max": MAX_YEAR})
-    return value
+    if message := year_error(year):
+        raise _invalid("year", message)
+    return int(year)
 
 
 def _clean_reason(reason) -> str:

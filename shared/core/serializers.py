@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-MIN_YEAR, MAX_YEAR = 2000, 2100
+from .years import MAX_YEAR, MIN_YEAR
 
 
 class YearSerializer(serializers.Serializer):

@@ -7,10 +7,10 @@ import datetime
 from django.db.models import BooleanField, Prefetch, Q, QuerySet, Value, When
 from django.db.models import Case as Conditional
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from shared.core.exceptions import ApplicationError
+from shared.core.filtering import filtered
 
+from .filters import CaseFilter
 from .models import FINISHED_STATUSES, Case, CaseTransition
 
 
@@ -43,15 +43,8 @@ def case_queryset(*, today: datetime.date | None = None) -> QuerySet[Case]:
 def case_list(*, filters: dict | None = None, today: datetime.date | None = None) -> QuerySet[Case]:
     """Cases of the current union, annotated with is_overdue; filters: status, kind, topic, department,
     overdue, event, date_from, date_to (date raised)."""
-    from .filters import CaseFilter
-
     queryset = case_queryset(today=today)
-    if filters:
-        filterset = CaseFilter(filters, queryset=queryset)
-        if not filterset.is_valid():
-            raise ApplicationError(_("Some filters are not valid."), fields=dict(filterset.errors))
-        queryset = filterset.qs
-    return queryset
+    return filtered(CaseFilter, filters=filters, queryset=queryset)
 
 
 def case_get(*, case_id) -> Case:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.utils.translation import gettext_lazy as _
 
-from shared.core.exceptions import ApplicationError
+from shared.core.filtering import filtered
 from tenants.cases.models import Case
 
+from .filters import EventFilter
 from .models import QR_OPEN_STATUSES, Event, MediaReport
 
 
@@ -35,15 +35,8 @@ def event_queryset() -> QuerySet[Event]:
 def event_list(*, filters: dict | None = None) -> QuerySet[Event]:
     """Events of the current union, annotated with case_count and enterprise_count (linked enterprises plus
     unregistered ones); filters: status, topic, date_from, date_to (planned date)."""
-    from .filters import EventFilter
-
     queryset = event_queryset()
-    if filters:
-        filterset = EventFilter(filters, queryset=queryset)
-        if not filterset.is_valid():
-            raise ApplicationError(_("Some filters are not valid."), fields=dict(filterset.errors))
-        queryset = filterset.qs
-    return queryset
+    return filtered(EventFilter, filters=filters, queryset=queryset)
 
 
 def event_get(*, event_id) -> Event:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shared.catalogues.models import Topic
 from shared.core.exceptions import ApplicationError
-from shared.core.serializers import MAX_YEAR, MIN_YEAR
+from shared.core.years import year_error
 
 from .models import PlanAdjustment, PlanItem, Suggestion, SuggestionSource
 
@@ -19,8 +19,8 @@ def _invalid(fields: dict) -> ApplicationError:
 
 
 def _check_year(year, errors: dict) -> None:
-    if not isinstance(year, int) or isinstance(year, bool) or not MIN_YEAR <= year <= MAX_YEAR:
-        errors["year"] = [_("The year must be between %(min)d and %(max)d.") % {"min": MIN_YEAR, "max": MAX_YEAR}]
+    if message := year_error(year):
+        errors["year"] = [message]
 
 
 def _check_topic(topic, errors: dict, *, unchanged_topic_id=None) -> None:

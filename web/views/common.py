@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.utils import timezone
 
-from shared.core.serializers import MAX_YEAR, MIN_YEAR
+from shared.core.years import MAX_YEAR, MIN_YEAR
 
 
 def year_param(request) -> int:
