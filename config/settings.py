@@ -48,6 +48,9 @@ DEBUG = env.bool("DEBUG", default=not PRODUCTION)
 
 # Every union is served on <code>.<UNION_BASE_DOMAIN>; the bare base domain serves the public site.
 UNION_BASE_DOMAIN = env.str("UNION_BASE_DOMAIN", default="localhost")
+# How links in emails and command output reach a union's host (the pages build them from the request).
+SITE_SCHEME = env.str("SITE_SCHEME", default="https" if PRODUCTION else "http")
+SITE_PORT = env.str("SITE_PORT", default="" if PRODUCTION else env.str("PORT", default="8000"))
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[UNION_BASE_DOMAIN, f".{UNION_BASE_DOMAIN}", "testserver"])
 
 # --- Apps ---------------------------------------------------------------------------------------
@@ -239,6 +242,7 @@ CACHES = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://" if not PRODUCTION else "smtp://localhost:25")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="gongqing@localhost")
+INVITATION_DAYS = 7  # how long a link to join a union stays valid
 
 # --- Security (production) ----------------------------------------------------------------------
 SESSION_COOKIE_SECURE = PRODUCTION

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import auth, cases, city, enterprises, events, home, intake, planning
+from .views import account, auth, cases, city, enterprises, events, home, intake, members, planning
 
 app_name = "web"
 
@@ -10,6 +10,25 @@ urlpatterns = [
     path("", home.home_view, name="home"),
     path("login/", auth.UnionLoginView.as_view(), name="login"),
     path("logout/", auth.UnionLogoutView.as_view(), name="logout"),
+    path("password/", account.password_change_view, name="password-change"),
+    path("password/reset/", account.password_reset_view, name="password-reset"),
+    path("password/reset/sent/", account.password_reset_done_view, name="password-reset-done"),
+    path("password/reset/<uidb64>/<token>/", account.password_reset_confirm_view, name="password-reset-confirm"),
+    path("password/reset/done/", account.password_reset_complete_view, name="password-reset-complete"),
+    path("invite/<str:token>/", account.invitation_view, name="invitation"),
+    # People of the union (administrators)
+    path("members/", members.member_list_view, name="member-list"),
+    path("members/invite/", members.member_invite_view, name="member-invite"),
+    path("members/add/", members.member_add_view, name="member-add"),
+    path("members/<int:member_id>/role/", members.member_role_view, name="member-role"),
+    path("members/<int:member_id>/remove/", members.member_remove_view, name="member-remove"),
+    path("members/<int:member_id>/password-reset/", members.member_password_reset_view, name="member-reset"),
+    path(
+        "members/invitations/<int:invitation_id>/withdraw/",
+        members.invitation_withdraw_view,
+        name="invitation-withdraw",
+    ),
+    path("city/county-admins/", members.county_admins_view, name="county-admins"),
     # Events
     path("events/", events.event_list_view, name="event-list"),
     path("events/calendar/", events.event_calendar_view, name="event-calendar"),

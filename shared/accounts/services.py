@@ -95,3 +95,14 @@ def member_remove(*, membership: Membership) -> None:
     membership.delete()
     if not user.memberships.exists():
         Token.objects.filter(user=user).delete()
+
+
+def member_add_existing(*, union: Union, username: str, role: str) -> Membership:
+    """Give an existing account a role in the union (people without an account are invited instead)."""
+    username = (username or "").strip()
+    if username and not User.objects.filter(username=username).exists():
+        raise ApplicationError(
+            _("Some fields are not valid."),
+            fields={"username": [_("No account has this username; invite the person by email instead.")]},
+        )
+    return member_add(union=union, username=username, role=role)

@@ -30,6 +30,8 @@ def nav_items(context):
         ("web:enterprise-list", _("Enterprises")),
         ("web:planning", _("Topic planning")),
     ]
+    if membership.is_admin:
+        items.append(("web:member-list", _("Members")))
     current = getattr(getattr(request, "resolver_match", None), "view_name", "") or ""
     result = []
     for name, label in items:
