@@ -11,8 +11,8 @@ from django.db.models import QuerySet
 
 from oversight.rollup.models import UnionYearStats
 from oversight.rollup.selectors import quota_for
+from shared.unions.archiving import union_children_counted, union_children_left_out
 from shared.unions.models import Union
-from shared.unions.selectors import union_children
 from tenants.stats.selectors import STAT_KEYS
 
 from .models import Adjustment, AssessmentScheme, Export, Publication, PublishedScore
@@ -124,7 +124,8 @@ def assessment_rows(
 def assessment_live_rows(*, city: Union, year: int, items: list[dict] | None = None) -> list[dict]:
     """Current (unpublished) scores of the city's child unions, from the roll-up: four queries plus one per
     union level for the quota, whatever the number of unions."""
-    unions = list(union_children(union=city))
+    # Archived unions are left out from the year they were archived (unions.archiving).
+    unions = list(union_children_counted(union=city, year=year))
     items = items if items is not None else scheme_items_for(city=city, year=year)
     stats_rows = UnionYearStats.objects.filter(union__in=unions, year=year)
     stats_by_union, computed_at = {}, {}
@@ -146,7 +147,12 @@ def assessment_live_rows(*, city: Union, year: int, items: list[dict] | None = N
 
 
 def assessment_view(*, city: Union, year: int) -> dict:
-    """Everything the city sees of a year: the scheme in force and the ranked rows, frozen when published."""
+    """Everything the city sees of a year: the scheme in force and the ranked rows, frozen when published, and
+    which archived unions the year leaves out."""
+    left_out = [
+        {"code": union.code, "name": union.name, "archived_on": union.archived_on.isoformat()}
+        for union in union_children_left_out(union=city, year=year)
+    ]
     publication = publication_live(city=city, year=year)
     if publication is not None:
         return {
@@ -155,6 +161,7 @@ def assessment_view(*, city: Union, year: int) -> dict:
             "published_at": publication.published_at.isoformat(),
             "scheme": publication.snapshot["scheme"],
             "rows": publication.snapshot["rows"],
+            "left_out": left_out,
         }
     items = scheme_items_for(city=city, year=year)
     return {
@@ -163,6 +170,7 @@ def assessment_view(*, city: Union, year: int) -> dict:
         "published_at": None,
         "scheme": items,
         "rows": assessment_live_rows(city=city, year=year, items=items),
+        "left_out": left_out,
     }
 
 

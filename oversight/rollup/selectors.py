@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
+from shared.unions.archiving import union_children_counted
 from shared.unions.models import Union, UnionLevel
 from shared.unions.selectors import union_children
 from tenants.cases.models import Case
@@ -35,7 +36,9 @@ def rollup_years_of_union() -> set[int]:
 
 def rollup_for_city(*, city: Union, year: int) -> QuerySet[UnionYearStats]:
     """The roll-up rows of the city's child unions for `year` (children without a row have none yet)."""
-    return UnionYearStats.objects.filter(union__in=union_children(union=city), year=year).select_related("union")
+    # Archived unions leave the city's figures from the year they were archived (unions.archiving).
+    counted = union_children_counted(union=city, year=year)
+    return UnionYearStats.objects.filter(union__in=counted, year=year).select_related("union")
 
 
 def quota_for(*, year: int, level: str) -> int:
@@ -107,7 +110,7 @@ def compliance_for_city(*, city: Union, year: int, today: datetime.date | None =
     """One row per child union of `city`, in registry order: quota, events held and planned, pace and when
     the figures were computed. A fixed number of queries, whatever the number of children."""
     today = today or timezone.localdate()
-    children = list(union_children(union=city))
+    children = list(union_children_counted(union=city, year=year))
     rows = {row.union_id: row for row in UnionYearStats.objects.filter(union__in=children, year=year)}
     quotas = {level: quota_for(year=year, level=level) for level in {union.level for union in children}}
     return [

@@ -23,6 +23,9 @@ class Union(TenantMixin):
     )
     region_code = models.CharField(_("region code"), max_length=6)
     created_at = models.DateTimeField(auto_now_add=True)
+    # An archived union keeps its data but is refused at its hosts and is left out of its city's figures
+    # from this day's year on (see unions.archiving).
+    archived_on = models.DateField(_("archived on"), null=True, blank=True)
 
     # Schemas are created by unions.services.union_create, inside its transaction.
     auto_create_schema = True

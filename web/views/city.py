@@ -21,6 +21,7 @@ from oversight.assessment.selectors import adjustment_list, assessment_view, exp
 from oversight.assessment.services import adjustment_add, assessment_publish, assessment_reopen, export_request
 from oversight.rollup.selectors import compliance_for_city, rollup_for_city
 from shared.core.exceptions import ApplicationError
+from shared.unions.archiving import union_children_counted, union_children_left_out
 from shared.unions.models import Union
 from shared.unions.selectors import union_children
 from tenants.cases.selectors import case_list
@@ -65,6 +66,7 @@ def city_dashboard_view(request):
             "computed_at": max(computed) if computed else None,
             "ranking": view["rows"],
             "published": view["published"],
+            "left_out": union_children_left_out(union=city, year=year),
         },
     )
 
@@ -86,9 +88,10 @@ class ReopenForm(forms.Form):
 def _assessment_context(request, year, adjustment_form=None, reopen_form=None):
     city = request.tenant
     view = assessment_view(city=city, year=year)
-    children = list(union_children(union=city))
+    children = list(union_children_counted(union=city, year=year))
     return {
         "year": year,
+        "left_out": union_children_left_out(union=city, year=year),
         "years": _years(year),
         "view": view,
         "adjustments": adjustment_list(city=city, year=year).order_by("-created_at"),

@@ -67,7 +67,7 @@ def test_create_union_with_a_first_admin_prints_and_mails_a_link_that_lets_them_
 
 
 def test_bad_first_admin_creates_no_union(world):
-    with pytest.raises(CommandError, match="username"):
+    with pytest.raises(CommandError, match="admin_username"):
         call_command(
             "create_union",
             "--code=tnoadmin",

@@ -1,16 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils import timezone
 
-from shared.accounts.invitations import invitation_check, invitation_create
-from shared.accounts.models import Role
+from shared.accounts.onboarding import union_onboard
 from shared.core.exceptions import ApplicationError
 from shared.unions.services import union_create
-
-
-def _command_error(error: ApplicationError) -> CommandError:
-    details = "; ".join(f"{field}: {' '.join(reasons)}" for field, reasons in error.as_dict()["fields"].items())
-    return CommandError(f"{error.message} {details}")
 
 
 class Command(BaseCommand):
@@ -31,35 +24,30 @@ class Command(BaseCommand):
         parser.add_argument("--admin-name", default="", help="full name of the first administrator")
 
     def handle(self, *args, **options):
-        admin = options["admin_username"] or options["admin_email"]
-        if admin:
-            # Check the invitation first: a union nobody can sign in to is what this option exists to prevent.
-            errors = invitation_check(username=options["admin_username"], email=options["admin_email"], role=Role.ADMIN)
-            if errors:
-                raise _command_error(ApplicationError("The first administrator cannot be invited.", fields=errors))
+        values = {
+            "code": options["code"],
+            "name": options["name"],
+            "level": options["level"],
+            "parent_code": options["parent"],
+            "region_code": options["region"],
+            "domain": options["domain"],
+        }
+        invitation = url = None
         try:
-            with transaction.atomic():
-                union = union_create(
-                    code=options["code"],
-                    name=options["name"],
-                    level=options["level"],
-                    parent_code=options["parent"],
-                    region_code=options["region"],
-                    domain=options["domain"],
+            if options["admin_username"] or options["admin_email"]:
+                union, invitation, url = union_onboard(
+                    **values,
+                    admin_username=options["admin_username"],
+                    admin_email=options["admin_email"],
+                    admin_name=options["admin_name"],
                 )
-                url = None
-                if admin:
-                    invitation, url = invitation_create(
-                        union=union,
-                        username=options["admin_username"],
-                        email=options["admin_email"],
-                        full_name=options["admin_name"],
-                        role=Role.ADMIN,
-                    )
+            else:
+                union = union_create(**values)
         except ApplicationError as error:
-            raise _command_error(error) from error
+            details = "; ".join(f"{field}: {' '.join(reasons)}" for field, reasons in error.as_dict()["fields"].items())
+            raise CommandError(f"{error.message} {details}") from error
         self.stdout.write(self.style.SUCCESS(f"Created {union.name} ({union.code}) at {options['domain']}"))
-        if url:
+        if invitation is not None:
             self.stdout.write(
                 f"Invitation for {invitation.username} <{invitation.email}>, valid until "
                 f"{timezone.localtime(invitation.expires_at):%Y-%m-%d %H:%M %Z}, sent by email:\n{url}"

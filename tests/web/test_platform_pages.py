@@ -1,0 +1,88 @@
+"""The platform page on the bare base domain: superusers only; a new union with its first admin's invitation;
+archive, restore and confirmed delete."""
+
+import re
+
+import pytest
+from django.test import Client
+from django_tenants.utils import schema_exists
+
+from shared.accounts.models import Invitation, User
+from shared.unions.models import Union
+from tests.conftest import host
+
+
+@pytest.fixture
+def root(world):
+    user = User.objects.create_superuser(username="root-p", password="x-pass-123", email="root-p@example.com")
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    return client
+
+
+def test_only_superusers_open_it_and_only_on_the_base_domain(world, root):
+    assert root.get("/unions/").status_code == 200
+    anonymous = Client(HTTP_HOST="localhost").get("/unions/")
+    assert anonymous.status_code == 302 and "/admin/login/" in anonymous["Location"]
+    for username in ("tcounty1-admin", "tcity-admin"):
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(world.user(username))
+        assert client.get("/unions/").status_code == 403
+        assert client.post("/unions/tcounty2/archive/").status_code == 403
+    assert Union.objects.get(code="tcounty2").archived_on is None
+    # On a union's host (also for a superuser) the page does not exist.
+    on_union = Client(HTTP_HOST=host("tcounty1"))
+    on_union.force_login(User.objects.get(username="root-p"))
+    assert on_union.get("/unions/").status_code == 404
+
+
+def test_superuser_creates_a_union_with_its_first_admin(root, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = root.post(
+            "/unions/new/",
+            {
+                "code": "tplat",
+                "name": "平台新建县总工会",
+                "level": "county",
+                "parent_code": "tcity",
+                "region_code": "339906",
+                "domain": "",
+                "admin_name": "陈静",
+                "admin_username": "chen.jing",
+                "admin_email": "cj@example.com",
+            },
+        )
+    assert response.status_code == 302
+    assert schema_exists("tplat") and Union.objects.get(code="tplat").parent.code == "tcity"
+    assert Invitation.objects.get(username="chen.jing").union.code == "tplat"
+    assert re.search(r"http://tplat\.localhost/invite/\S+/", mailoutbox[0].body)
+
+
+def test_bad_input_names_the_field_and_creates_nothing(root):
+    response = root.post(
+        "/unions/new/",
+        {
+            "code": "tbad",
+            "name": "坏数据",
+            "level": "county",
+            "parent_code": "tcity",
+            "region_code": "12",
+            "admin_username": "tcounty1-admin",
+            "admin_email": "x@example.com",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 400 and "已被使用" in body and "六位" in body
+    assert not Union.objects.filter(code="tbad").exists() and not schema_exists("tbad")
+
+
+def test_archive_restore_and_delete_from_the_page(root):
+    assert root.post("/unions/tcounty2/archive/").status_code == 302
+    assert Union.objects.get(code="tcounty2").archived_on is not None
+    assert Client(HTTP_HOST=host("tcounty2")).get("/login/").status_code == 410
+    refused = root.post("/unions/tcounty2/delete/", {"confirmation": "wrong"}, follow=True)
+    assert "tcounty2" in refused.content.decode() and schema_exists("tcounty2")
+    assert root.post("/unions/tcounty2/restore/").status_code == 302
+    assert Union.objects.get(code="tcounty2").archived_on is None
+    assert root.post("/unions/tcounty2/delete/", {"confirmation": "tcounty2"}).status_code == 302
+    assert schema_exists("tcounty2")  # not archived: refused
