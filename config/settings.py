@@ -61,6 +61,8 @@ SHARED_APPS = [
     "django_tenants",
     "shared.accounts",
     "shared.catalogues",
+    "auditlog",  # also a tenant app: each union's log lives in its own schema
+    "shared.audit",
     "oversight.rollup",  # city oversight: per-union yearly roll-up, quota rules, notices
     "oversight.assessment",
     "django.contrib.contenttypes",
@@ -81,6 +83,7 @@ SHARED_APPS = [
 TENANT_APPS = [
     # Per-union apps (one PostgreSQL schema per union).
     "django.contrib.contenttypes",
+    "auditlog",
     "tenants.enterprises",
     "tenants.events",
     "tenants.cases",
@@ -113,6 +116,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shared.audit.context.AuditActorMiddleware",  # who made each change in this request (see shared.audit)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: answers a locked-out login with web.lockout
@@ -159,6 +163,24 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
+
+# --- Audit log (django-auditlog; shared.audit) ---------------------------------------------------
+# The writes whose author, time and changes are kept. A log entry lands in the schema of the request's union
+# (the public schema on the base domain and outside requests).
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {"model": "events.Event", "m2m_fields": {"departments", "enterprises", "invited_unions"}},
+    "events.MediaReport",
+    "enterprises.Enterprise",
+    "catalogues.Topic",
+    "catalogues.Department",
+    "accounts.Membership",
+    {"model": "accounts.Invitation", "exclude_fields": ["token_hash"]},
+    "unions.Union",
+    "assessment.AssessmentScheme",
+    "assessment.Adjustment",
+    {"model": "assessment.Publication", "exclude_fields": ["snapshot"]},
+)
+AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 # --- Language and time --------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

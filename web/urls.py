@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import account, auth, cases, city, enterprises, events, home, intake, members, planning
+from .views import account, audit, auth, cases, city, enterprises, events, home, intake, members, planning
 
 app_name = "web"
 
@@ -29,6 +29,7 @@ urlpatterns = [
         name="invitation-withdraw",
     ),
     path("city/county-admins/", members.county_admins_view, name="county-admins"),
+    path("audit/", audit.audit_log_view, name="audit-log"),
     # Events
     path("events/", events.event_list_view, name="event-list"),
     path("events/calendar/", events.event_calendar_view, name="event-calendar"),

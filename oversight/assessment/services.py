@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shared.audit.context import records_actor
 from shared.core.exceptions import ApplicationError
 from shared.core.years import year_error
 from shared.unions.models import Union
@@ -52,6 +53,7 @@ def _refuse_if_published(*, city: Union, year: int) -> None:
         )
 
 
+@records_actor
 def scheme_save(*, city: Union, year: int, items, actor) -> AssessmentScheme:
     """Replace the city's scheme for `year` (validated: known metrics, non-negative weights, ascending tiers)."""
     year = clean_year(year)
@@ -67,6 +69,7 @@ def scheme_save(*, city: Union, year: int, items, actor) -> AssessmentScheme:
     return scheme
 
 
+@records_actor
 def adjustment_add(*, city: Union, year: int, union_code: str, points, reason, actor) -> Adjustment:
     """Add ± points to one of the city's child unions for `year`, with a reason (audited, append-only)."""
     year = clean_year(year)
@@ -90,6 +93,7 @@ def adjustment_add(*, city: Union, year: int, union_code: str, points, reason, a
         )
 
 
+@records_actor
 def assessment_publish(*, city: Union, year: int, actor) -> Publication:
     """Freeze the city's `year`: the scheme, each union's figures, breakdown, adjustments and rank are
     copied into the publication; later changes of data, roll-up or scheme leave it untouched."""
@@ -125,6 +129,7 @@ def assessment_publish(*, city: Union, year: int, actor) -> Publication:
     return publication
 
 
+@records_actor
 def assessment_reopen(*, city: Union, year: int, actor, reason) -> Publication:
     """Lift the freeze of a published year; the publication stays on record with who, when and why."""
     year = clean_year(year)

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
+from shared.audit.context import records_actor
 from shared.core.exceptions import ApplicationError
 
 from .models import CatalogueEntry, Department, Topic
@@ -51,6 +52,7 @@ def _save(entry: CatalogueEntry) -> CatalogueEntry:
     return entry
 
 
+@records_actor
 def _entry_create(model, *, actor, name: str, sort_order: int | None = None, is_active: bool = True) -> CatalogueEntry:
     name = _clean_name(model, name)
     if sort_order is None:
@@ -58,6 +60,7 @@ def _entry_create(model, *, actor, name: str, sort_order: int | None = None, is_
     return _save(model(name=name, sort_order=_clean_sort_order(sort_order), is_active=bool(is_active)))
 
 
+@records_actor
 def _entry_update(entry: CatalogueEntry, *, actor, **fields) -> CatalogueEntry:
     unknown = set(fields) - {"name", "sort_order", "is_active"}
     if unknown:

@@ -8,6 +8,7 @@ import datetime
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tenants.utils import get_public_schema_name, schema_context
 
 from shared.core.exceptions import ApplicationError
 
@@ -17,9 +18,10 @@ from .services import union_discard
 
 
 def _store(union: Union) -> None:
-    # An update of the public row: TenantMixin.save() refuses to run while another union's schema is active
-    # (as after a request to that union's host), and nothing else of the union changes here.
-    Union.objects.filter(pk=union.pk).update(archived_on=union.archived_on)
+    # Saved from the public schema: TenantMixin.save() refuses to run while another union's schema is active,
+    # and the registry's audit log is the public one.
+    with schema_context(get_public_schema_name()):
+        union.save(update_fields=["archived_on"])
 
 
 def union_archive(*, union: Union, today: datetime.date | None = None) -> Union:

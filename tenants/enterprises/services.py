@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from shared.audit.context import records_actor
 from shared.core.exceptions import ApplicationError, FieldErrors
 
 from .models import Enterprise, HarmonyLevel
@@ -76,6 +77,7 @@ def _save(enterprise: Enterprise) -> Enterprise:
     return enterprise
 
 
+@records_actor
 def enterprise_create(
     *,
     actor=None,
@@ -99,6 +101,7 @@ def enterprise_create(
     return _save(enterprise)
 
 
+@records_actor
 def enterprise_update(*, enterprise: Enterprise, actor=None, **fields) -> Enterprise:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:

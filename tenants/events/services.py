@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shared.audit.context import records_actor
 from shared.catalogues.models import Department, Topic
 from shared.core.exceptions import ApplicationError
 from shared.unions.models import Union
@@ -87,6 +88,7 @@ def _check_basics(*, title: str, planned_date, venue_kind: str) -> None:
 
 
 @transaction.atomic
+@records_actor
 def event_create(
     *,
     actor,
@@ -119,6 +121,7 @@ def event_create(
 
 
 @transaction.atomic
+@records_actor
 def event_update(*, event: Event, actor, **fields) -> Event:
     """Change what was planned (theme, topic, date, venue, departments, invited unions). A cancelled event
     is closed for edits."""
@@ -147,6 +150,7 @@ def event_update(*, event: Event, actor, **fields) -> Event:
 
 
 @transaction.atomic
+@records_actor
 def event_tick_preparation(*, event: Event, actor, items: dict[str, bool]) -> Event:
     """Tick or untick checklist items (keys of Event.PREPARATION_FIELDS). All ticked: prepared; one
     unticked again: back to planned. Only before the event is held or cancelled."""
@@ -164,6 +168,7 @@ def event_tick_preparation(*, event: Event, actor, items: dict[str, bool]) -> Ev
 
 
 @transaction.atomic
+@records_actor
 def event_record_held(
     *,
     event: Event,
@@ -204,6 +209,7 @@ def event_record_held(
 
 
 @transaction.atomic
+@records_actor
 def event_cancel(*, event: Event, actor, reason: str) -> Event:
     """Cancel a planned or prepared event; the reason is required and its number stays taken."""
     reason = (reason or "").strip()
@@ -221,6 +227,7 @@ def event_cancel(*, event: Event, actor, reason: str) -> Event:
 
 
 @transaction.atomic
+@records_actor
 def media_report_add(
     *, event: Event, actor, outlet: str, title: str, published_on: datetime.date, url: str = ""
 ) -> MediaReport:

@@ -31,7 +31,7 @@ def nav_items(context):
         ("web:planning", _("Topic planning")),
     ]
     if membership.is_admin:
-        items.append(("web:member-list", _("Members")))
+        items += [("web:member-list", _("Members")), ("web:audit-log", _("Audit log"))]
     current = getattr(getattr(request, "resolver_match", None), "view_name", "") or ""
     result = []
     for name, label in items:
