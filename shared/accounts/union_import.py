@@ -1,0 +1,157 @@
+"""Import unions from one .xlsx sheet: a city with its counties and each one's first administrator.
+
+The first non-blank row is the header; columns are matched by their Chinese label or their English name:
+
+    代码 code · 名称 name · 级别 level (市/县, city/county) · 上级代码 parent · 行政区划代码 region ·
+    域名 domain (empty: <code>.<base domain>) · 管理员用户名 admin_username · 管理员邮箱 admin_email ·
+    管理员姓名 admin_name
+
+Rows run in order, each all or nothing (the union, its schema and its administrator's invitation), so a county
+may name a city made a few rows above. A bad row is reported with its reasons and leaves nothing behind; it
+never stops the rows after it.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from shared.core.exceptions import ApplicationError
+from shared.unions.models import UnionLevel
+
+from .onboarding import union_onboard
+
+MAX_ROWS = 1000
+
+COLUMN_LABELS = {
+    "code": ["代码", "工会代码", "code"],
+    "name": ["名称", "工会名称", "name"],
+    "level": ["级别", "层级", "level"],
+    "parent_code": ["上级代码", "上级工会代码", "上级", "parent", "parent_code"],
+    "region_code": ["行政区划代码", "区划代码", "region", "region_code"],
+    "domain": ["域名", "网址", "domain"],
+    "admin_username": ["管理员用户名", "admin_username"],
+    "admin_email": ["管理员邮箱", "管理员电子邮箱", "admin_email"],
+    "admin_name": ["管理员姓名", "admin_name"],
+}
+REQUIRED = ("code", "name", "level", "region_code", "admin_username", "admin_email")
+LEVELS = {
+    "市": UnionLevel.CITY,
+    "市级": UnionLevel.CITY,
+    "市总工会": UnionLevel.CITY,
+    "city": UnionLevel.CITY,
+    "县": UnionLevel.COUNTY,
+    "县级": UnionLevel.COUNTY,
+    "区": UnionLevel.COUNTY,
+    "县(市、区)": UnionLevel.COUNTY,
+    "county": UnionLevel.COUNTY,
+}
+
+
+def _label(value) -> str:
+    text = str(value or "").strip().replace("（", "(").replace("）", ")")
+    return re.sub(r"\s+", "", text).lower()
+
+
+_LABEL_TO_FIELD = {_label(label): name for name, labels in COLUMN_LABELS.items() for label in labels}
+
+
+@dataclass
+class UnionImportReport:
+    created: list[dict] = field(default_factory=list)  # {row, code, name, username, url}
+    rejected: list[dict] = field(default_factory=list)  # {row, errors: {field: [reasons]}}
+
+
+def _read(path: str | Path) -> tuple[list, list[tuple[int, tuple]]]:
+    from openpyxl import load_workbook
+
+    if not str(path).lower().endswith(".xlsx"):
+        raise ApplicationError(_("Only .xlsx files can be imported."), code="invalid_file")
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        raise ApplicationError(_("The file is not a readable .xlsx workbook."), code="invalid_file") from None
+    try:
+        header, rows = None, []
+        for number, values in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1):
+            if all(v is None or str(v).strip() == "" for v in values):
+                continue
+            if header is None:
+                header = list(values)
+                continue
+            rows.append((number, values))
+            if len(rows) > MAX_ROWS:
+                raise ApplicationError(
+                    _("The sheet has more than %(limit)d rows.") % {"limit": MAX_ROWS}, code="invalid_file"
+                )
+    except ApplicationError:
+        raise
+    except Exception:  # a corrupt part inside an otherwise valid zip
+        raise ApplicationError(_("The file is not a readable .xlsx workbook."), code="invalid_file") from None
+    finally:
+        workbook.close()
+    if header is None:
+        raise ApplicationError(_("The sheet is empty."), code="invalid_file")
+    return header, rows
+
+
+def _columns(header: list) -> dict[int, str]:
+    columns = {}
+    for index, label in enumerate(header):
+        name = _LABEL_TO_FIELD.get(_label(label))
+        if name and name not in columns.values():
+            columns[index] = name
+    missing = [name for name in REQUIRED if name not in columns.values()]
+    if missing:
+        labels = "、".join(f"{COLUMN_LABELS[name][0]} ({name})" for name in missing)
+        raise ApplicationError(
+            _("The header row lacks these columns: %(columns)s.") % {"columns": labels}, code="invalid_file"
+        )
+    return columns
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a region code typed as a number
+    return str(value).strip()
+
+
+def unions_import_xlsx(*, path: str | Path, invited_by=None) -> UnionImportReport:
+    header, rows = _read(path)
+    columns = _columns(header)
+    report = UnionImportReport()
+    for number, values in rows:
+        data = {name: _text(values[index]) if index < len(values) else "" for index, name in columns.items()}
+        level = LEVELS.get(_label(data.get("level")))
+        if level is None:
+            report.rejected.append({"row": number, "errors": {"level": [_("Write 市 (city) or 县 (county).")]}})
+            continue
+        code = data["code"].lower()
+        try:
+            union, invitation, url = union_onboard(
+                code=code,
+                name=data["name"],
+                level=level,
+                parent_code=data.get("parent_code", "").lower() or None,
+                region_code=data["region_code"],
+                domain=data.get("domain") or f"{code}.{settings.UNION_BASE_DOMAIN}",
+                admin_username=data["admin_username"],
+                admin_email=data["admin_email"],
+                admin_name=data.get("admin_name", ""),
+                invited_by=invited_by,
+            )
+        except ApplicationError as error:
+            fields = error.as_dict()["fields"] or {"row": [str(error.message)]}
+            report.rejected.append({"row": number, "errors": fields})
+        else:
+            report.created.append(
+                {"row": number, "code": union.code, "name": union.name, "username": invitation.username, "url": url}
+            )
+    return report
