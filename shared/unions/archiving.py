@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+from auditlog.models import LogEntry
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,7 +56,17 @@ def union_delete(*, union: Union, confirmation: str) -> None:
         )
     if union_children(union=union).exists():
         raise ApplicationError(_("Delete the unions below this one first."), code="has_children")
+    code, name, pk = union.code, union.name, union.pk
     union_discard(union=union)
+    # The union's own log went with its schema: the registry's (public) log keeps the deletion.
+    union.pk = pk
+    with schema_context(get_public_schema_name()):
+        LogEntry.objects.log_create(
+            union,
+            force_log=True,
+            action=LogEntry.Action.DELETE,
+            changes={"code": [code, None], "name": [name, None]},
+        )
 
 
 # --- Reads ------------------------------------------------------------------------------------------

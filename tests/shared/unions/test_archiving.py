@@ -4,6 +4,8 @@ stays, restore brings it back; deletion only when archived and confirmed with th
 import datetime
 
 import pytest
+from auditlog.models import LogEntry
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import schema_exists
@@ -105,3 +107,7 @@ def test_delete_needs_an_archived_union_and_its_code(world):
     assert schema_exists("tgone")
     union_delete(union=fresh("tgone"), confirmation=" tgone ")
     assert not schema_exists("tgone") and not Union.objects.filter(pk=union.pk).exists()
+    # The deletion stays on record in the public log.
+    connection.set_schema_to_public()
+    deleted = LogEntry.objects.filter(object_pk=str(union.pk), action=LogEntry.Action.DELETE).get()
+    assert deleted.content_type.model == "union" and deleted.changes_dict["code"][0] == "tgone"
