@@ -127,7 +127,8 @@ def reminders_send(*, today: datetime.date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     created = {"pace": 0, "overdue": 0}
     with translation.override(settings.LANGUAGE_CODE):
-        for union in Union.objects.filter(level=UnionLevel.COUNTY).order_by("pk"):
+        # An archived union is closed: nobody there is asked to act.
+        for union in Union.objects.filter(level=UnionLevel.COUNTY, archived_on__isnull=True).order_by("pk"):
             row = compliance_for_union(union=union, year=today.year, today=today)
             if row["pace"] != "at_risk":
                 continue
@@ -150,7 +151,7 @@ def reminders_send(*, today: datetime.date | None = None) -> dict[str, int]:
                 ):
                     created["pace"] += 1
 
-        for union in Union.objects.order_by("pk"):
+        for union in Union.objects.filter(archived_on__isnull=True).order_by("pk"):
             with schema_context(union.schema_name):
                 overdue = list(
                     Case.objects.filter(case_overdue_condition(today=today))

@@ -111,3 +111,17 @@ def test_delete_needs_an_archived_union_and_its_code(world):
     connection.set_schema_to_public()
     deleted = LogEntry.objects.filter(object_pk=str(union.pk), action=LogEntry.Action.DELETE).get()
     assert deleted.content_type.model == "union" and deleted.changes_dict["code"][0] == "tgone"
+
+
+def test_nobody_in_an_archived_union_is_reminded(world, in_union, mailoutbox):
+    from oversight.rollup.services import reminders_send, rollup_refresh
+    from tests.oversight.rollup.helpers import held_event, referred_case
+
+    today = datetime.date(THIS_YEAR, 7, 20)
+    with in_union("tcounty1"):  # behind pace, with an overdue case
+        event = held_event(held_date=datetime.date(THIS_YEAR, 2, 2))
+        referred_case(event, deadline=datetime.date(THIS_YEAR, 3, 1))
+    rollup_refresh(union=fresh("tcounty1"), year=THIS_YEAR, today=today)
+    union_archive(union=fresh("tcounty1"), today=datetime.date(THIS_YEAR, 7, 1))
+    reminders_send(today=today)
+    assert not [mail for mail in mailoutbox if mail.to[0].startswith("tcounty1")]
