@@ -32,13 +32,18 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def union_origin(*, union: Union, scheme: str | None = None, port: str | None = None) -> str:
-    """scheme://host[:port] of the union's primary domain; settings give the defaults outside a request."""
-    domain = union.domains.order_by("-is_primary", "pk").values_list("domain", flat=True).first()
+def domain_origin(*, domain: str, scheme: str | None = None, port: str | None = None) -> str:
+    """scheme://domain[:port]; settings give the scheme and port outside a request."""
     scheme = scheme or settings.SITE_SCHEME
-    port = settings.SITE_PORT if port is None else port
+    port = settings.SITE_PORT if port is None else str(port)
     suffix = "" if not port or port in ("80", "443") else f":{port}"
-    return f"{scheme}://{domain}{suffix}"
+    return f"{scheme}://{domain.strip().lower()}{suffix}"
+
+
+def union_origin(*, union: Union, scheme: str | None = None, port: str | None = None) -> str:
+    """The origin of the union's primary domain."""
+    domain = union.domains.order_by("-is_primary", "pk").values_list("domain", flat=True).first()
+    return domain_origin(domain=domain, scheme=scheme, port=port)
 
 
 def request_origin(request) -> str:

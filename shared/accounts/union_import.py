@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from shared.core.exceptions import ApplicationError
 from shared.unions.models import UnionLevel
 
+from .invitations import domain_origin
 from .onboarding import union_onboard
 
 MAX_ROWS = 1000
@@ -67,13 +68,23 @@ class UnionImportReport:
     rejected: list[dict] = field(default_factory=list)  # {row, errors: {field: [reasons]}}
 
 
-def _read(path: str | Path) -> tuple[list, list[tuple[int, tuple]]]:
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+def _read(source) -> tuple[list, list[tuple[int, tuple]]]:
+    """source: a path, or an uploaded file."""
     from openpyxl import load_workbook
 
-    if not str(path).lower().endswith(".xlsx"):
+    name = str(source) if isinstance(source, (str, Path)) else getattr(source, "name", "") or ""
+    if not name.lower().endswith(".xlsx"):
         raise ApplicationError(_("Only .xlsx files can be imported."), code="invalid_file")
+    size = Path(source).stat().st_size if isinstance(source, (str, Path)) else getattr(source, "size", 0)
+    if size > MAX_FILE_BYTES:
+        raise ApplicationError(
+            _("The file is larger than %(limit)d MB.") % {"limit": MAX_FILE_BYTES // (1024 * 1024)}, code="invalid_file"
+        )
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = load_workbook(source, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
         raise ApplicationError(_("The file is not a readable .xlsx workbook."), code="invalid_file") from None
     try:
@@ -123,8 +134,12 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def unions_import_xlsx(*, path: str | Path, invited_by=None) -> UnionImportReport:
-    header, rows = _read(path)
+def unions_import_xlsx(
+    *, path=None, file=None, invited_by=None, scheme: str | None = None, port: str | None = None
+) -> UnionImportReport:
+    """Import from a path (the command) or an uploaded file (the platform page, whose scheme and port the
+    invitation links then use)."""
+    header, rows = _read(path if path is not None else file)
     columns = _columns(header)
     report = UnionImportReport()
     for number, values in rows:
@@ -134,6 +149,7 @@ def unions_import_xlsx(*, path: str | Path, invited_by=None) -> UnionImportRepor
             report.rejected.append({"row": number, "errors": {"level": [_("Write 市 (city) or 县 (county).")]}})
             continue
         code = data["code"].lower()
+        domain = data.get("domain") or f"{code}.{settings.UNION_BASE_DOMAIN}"
         try:
             union, invitation, url = union_onboard(
                 code=code,
@@ -141,11 +157,12 @@ def unions_import_xlsx(*, path: str | Path, invited_by=None) -> UnionImportRepor
                 level=level,
                 parent_code=data.get("parent_code", "").lower() or None,
                 region_code=data["region_code"],
-                domain=data.get("domain") or f"{code}.{settings.UNION_BASE_DOMAIN}",
+                domain=domain,
                 admin_username=data["admin_username"],
                 admin_email=data["admin_email"],
                 admin_name=data.get("admin_name", ""),
                 invited_by=invited_by,
+                origin=domain_origin(domain=domain, scheme=scheme, port=port),
             )
         except ApplicationError as error:
             fields = error.as_dict()["fields"] or {"row": [str(error.message)]}

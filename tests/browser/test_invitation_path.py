@@ -4,6 +4,7 @@ chooses a password and lands on the union's home page, signed in."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from django.core import mail
@@ -12,15 +13,16 @@ from .conftest import in_thread, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
-USERNAME = "e2e.invitee"
+# Writes here are committed, and an account cannot simply be deleted again (the collector would follow links
+# from tenant tables that the public schema lacks): each run invites a new username and ends its membership.
+USERNAME = f"e2e.invitee.{int(time.time())}"
 
 
 def _forget_the_invitee():
-    """Runs commit for real: start from no such account or invitation."""
-    from shared.accounts.models import Invitation, User
+    from shared.accounts.models import Invitation, Membership
 
     Invitation.objects.filter(username=USERNAME).delete()
-    User.objects.filter(username=USERNAME).delete()
+    Membership.objects.filter(user__username=USERNAME).delete()
 
 
 def _membership_of_the_invitee():
@@ -29,8 +31,15 @@ def _membership_of_the_invitee():
     return list(Membership.objects.filter(user__username=USERNAME).values_list("union__code", "role"))
 
 
-def test_an_invited_colleague_sets_a_password_from_the_emailed_link(new_page, url, shot):
+@pytest.fixture
+def no_invitee():
+    """The browser test's writes are committed: end without the invitee's invitation and membership."""
     in_thread(_forget_the_invitee)
+    yield
+    in_thread(_forget_the_invitee)
+
+
+def test_an_invited_colleague_sets_a_password_from_the_emailed_link(no_invitee, new_page, url, shot):
     mail.outbox = []
     admin = new_page()
     sign_in(admin, url, "e2ecity", "e2ecity-admin")

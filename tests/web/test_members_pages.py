@@ -38,7 +38,8 @@ def test_colleagues_without_the_admin_role_are_refused(page, world, username):
     assert client.post("/members/add/", {"add-username": "stranger", "add-role": "admin"}).status_code == 403
     target.refresh_from_db()
     assert target.role == Role.VIEWER
-    assert not Invitation.objects.exists() and not Membership.objects.filter(user=world.user("stranger")).exists()
+    assert not Invitation.objects.filter(username="x1").exists()
+    assert not Membership.objects.filter(user=world.user("stranger")).exists()
 
 
 @pytest.mark.parametrize(
@@ -96,7 +97,7 @@ def test_bad_invitation_shows_field_errors_and_keeps_input(page):
     )
     body = response.content.decode()
     assert response.status_code == 400 and "zm@example.com" in body and "已被使用" in body
-    assert not Invitation.objects.exists()
+    assert not Invitation.objects.filter(email="zm@example.com").exists()
 
 
 def test_admin_adds_an_existing_account_changes_its_role_and_ends_it(page, world):

@@ -1,9 +1,11 @@
 """The platform page on the bare base domain: superusers only; a new union with its first admin's invitation;
 archive, restore and confirmed delete."""
 
+import io
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django_tenants.utils import schema_exists
 
@@ -86,3 +88,33 @@ def test_archive_restore_and_delete_from_the_page(root):
     assert Union.objects.get(code="tcounty2").archived_on is None
     assert root.post("/unions/tcounty2/delete/", {"confirmation": "tcounty2"}).status_code == 302
     assert schema_exists("tcounty2")  # not archived: refused
+
+
+def test_superuser_imports_unions_from_an_uploaded_sheet(world, root, mailoutbox, django_capture_on_commit_callbacks):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["代码", "名称", "级别", "上级代码", "行政区划代码", "管理员用户名", "管理员邮箱"])
+    book.active.append(["tupa", "上传甲区总工会", "县", "tcity", "339905", "up.a", "up.a@example.com"])
+    book.active.append(["tupb", "上传乙区总工会", "县", "nosuchcity", "339904", "up.b", "up.b@example.com"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    upload = SimpleUploadedFile("unions.xlsx", buffer.getvalue())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = root.post("/unions/import/", {"file": upload})
+    body = response.content.decode()
+    assert response.status_code == 200 and "导入结果" in body
+    assert "第 2 行" in body and "第 3 行" in body and "parent" in body
+    assert schema_exists("tupa") and not Union.objects.filter(code="tupb").exists()
+    assert re.search(r"http://tupa\.localhost/invite/\S+/", mailoutbox[0].body)
+
+
+def test_only_superusers_import(world):
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(world.user("tcity-admin"))
+    upload = SimpleUploadedFile("unions.xlsx", b"whatever")
+    assert client.post("/unions/import/", {"file": upload}).status_code == 403
+    not_a_sheet = Client(HTTP_HOST="localhost")
+    not_a_sheet.force_login(User.objects.create_superuser(username="root-q", password="x-pass-123", email="q@e.com"))
+    refused = not_a_sheet.post("/unions/import/", {"file": SimpleUploadedFile("unions.xlsx", b"not a zip")})
+    assert refused.status_code == 400 and "xlsx" in refused.content.decode()

@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from shared.accounts.invitations import domain_origin
 from shared.accounts.onboarding import union_onboard
+from shared.accounts.union_import import unions_import_xlsx
 from shared.core.exceptions import ApplicationError
 from shared.unions.archiving import union_archive, union_delete, union_restore
 from shared.unions.models import Union, UnionLevel
@@ -61,13 +63,19 @@ class UnionOnboardForm(forms.Form):
         self.fields["parent_code"].choices = [("", "—")] + [(u.code, u.name) for u in cities]
 
 
-def _page(request, form=None, status=200):
-    return render(
-        request,
-        "web/platform/unions.html",
-        {"unions": union_list(), "form": form or UnionOnboardForm(), "base_domain": settings.UNION_BASE_DOMAIN},
-        status=status,
-    )
+class UnionImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Workbook (.xlsx)"))
+
+
+def _page(request, form=None, import_form=None, report=None, status=200):
+    context = {
+        "unions": union_list(),
+        "form": form or UnionOnboardForm(),
+        "import_form": import_form or UnionImportForm(),
+        "report": report,
+        "base_domain": settings.UNION_BASE_DOMAIN,
+    }
+    return render(request, "web/platform/unions.html", context, status=status)
 
 
 @superuser_required
@@ -83,8 +91,7 @@ def platform_union_create_view(request):
         data = dict(form.cleaned_data)
         data["domain"] = data["domain"] or f"{data['code']}.{settings.UNION_BASE_DOMAIN}"
         data["parent_code"] = data["parent_code"] or None
-        port = request.get_port()
-        origin = f"{request.scheme}://{data['domain'].strip().lower()}" + ("" if port in ("80", "443") else f":{port}")
+        origin = domain_origin(domain=data["domain"], scheme=request.scheme, port=request.get_port())
         try:
             union, invitation, url = union_onboard(**data, invited_by=request.user, origin=origin)
         except ApplicationError as error:
@@ -97,6 +104,21 @@ def platform_union_create_view(request):
             )
             return redirect("platform-unions")
     return _page(request, form=form, status=400)
+
+
+@require_POST
+@superuser_required
+def platform_union_import_view(request):
+    form = UnionImportForm(request.POST, request.FILES)
+    report = None
+    if form.is_valid():
+        try:
+            report = unions_import_xlsx(
+                file=form.cleaned_data["file"], invited_by=request.user, scheme=request.scheme, port=request.get_port()
+            )
+        except ApplicationError as error:
+            apply_error(form, error)
+    return _page(request, import_form=form, report=report, status=200 if report else 400)
 
 
 def _union(code) -> Union:

@@ -51,7 +51,8 @@ def test_a_city_with_its_counties_and_bad_rows_reported(
     for code in ("timpb", "timpc", "timpd"):
         assert not schema_exists(code) and not Union.objects.filter(code=code).exists()
     assert Union.objects.get(code="timpa").parent.code == "timpcity"
-    assert set(Invitation.objects.values_list("username", flat=True)) == {"imp.city", "imp.a", "imp.e"}
+    invited = Invitation.objects.filter(username__startswith="imp.").values_list("username", flat=True)
+    assert set(invited) == {"imp.city", "imp.a", "imp.e"}
     assert sorted(m.to[0] for m in mailoutbox) == ["a@example.com", "city@example.com", "e@example.com"]
 
 
