@@ -5,7 +5,7 @@ import re
 import pytest
 from django.test import Client
 
-from shared.accounts.models import Invitation, Membership, Role
+from shared.accounts.models import Invitation, Membership, Role, User
 from tests.conftest import host
 
 
@@ -151,3 +151,11 @@ def test_city_admin_sees_its_counties_admins_read_only(page):
     assert page("tcity-staff", "tcity").get("/city/county-admins/").status_code == 403
     assert page("tcounty1-admin", "tcounty1").get("/city/county-admins/").status_code == 403
     assert page("ocity-admin", "tcity").get("/city/county-admins/").status_code == 403
+
+
+def test_reset_link_for_a_member_with_a_broken_address_is_a_message(page, world, mailoutbox):
+    target = membership(world, "tcounty1-colleague", "tcounty1")
+    User.objects.filter(pk=target.user_id).update(email="not-an-address")
+    response = page("tcounty1-admin", "tcounty1").post(f"/members/{target.pk}/password-reset/", follow=True)
+    assert response.status_code == 200 and "没有有效的电子邮箱" in response.content.decode()
+    assert not mailoutbox

@@ -131,7 +131,9 @@ def member_password_reset_view(request, member_id):
         messages.error(request, _("%(name)s has no email address.") % {"name": user.display_name()})
         return redirect("web:member-list")
     form = MemberPasswordResetForm(user=user)
-    form.is_valid()
+    if not form.is_valid():  # an address saved before addresses were checked
+        messages.error(request, _("%(name)s has no valid email address.") % {"name": user.display_name()})
+        return redirect("web:member-list")
     form.save(request=request, use_https=request.is_secure(), **RESET_EMAIL)
     messages.success(request, _("A password-reset link has been sent to %(email)s.") % {"email": user.email})
     return redirect("web:member-list")
