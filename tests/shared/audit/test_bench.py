@@ -16,7 +16,7 @@ def test_bench_audit_prints_figures_and_rolls_back(world):
     out = io.StringIO()
     call_command("bench_audit", "--union=tcounty1", "--writes=4", "--rounds=2", stdout=out)
     text = out.getvalue()
-    assert "audited:" in text and "not audited:" in text and "ms per write" in text
+    assert "audited:" in text and "not audited:" in text and "ms per write" in text and "SQL queries" in text
     # Every audited creation and update wrote exactly one entry; the unaudited ones none.
     assert re.search(r"(\d+\.\d+) log entries per audited write", text).group(1) == "1.00"
     with schema_context("tcounty1"):

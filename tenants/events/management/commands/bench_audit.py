@@ -15,7 +15,7 @@ import time
 from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -36,16 +36,29 @@ class Command(BaseCommand):
         parser.add_argument("--writes", type=int, default=200)
         parser.add_argument("--rounds", type=int, default=5)
 
-    def _round(self, *, actor, writes: int) -> float:
-        """Seconds per write (a creation and an update count as two)."""
+    def _round(self, *, actor, writes: int) -> tuple[float, float]:
+        """Seconds and SQL queries per write (a creation and an update count as two)."""
         day = timezone.localdate() + datetime.timedelta(days=30)
-        started = time.perf_counter()
-        for index in range(writes // 2):
-            event = event_create(
-                actor=actor, title=f"基准活动{index}", planned_date=day, venue_kind="enterprise", venue_name="基准企业"
-            )
-            event_update(event=event, actor=actor, title=f"基准活动{index}（改）")
-        return (time.perf_counter() - started) / (2 * (writes // 2))
+        queries = []
+
+        def count_query(execute, sql, params, many, context):
+            queries.append(1)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count_query):
+            started = time.perf_counter()
+            for index in range(writes // 2):
+                event = event_create(
+                    actor=actor,
+                    title=f"基准活动{index}",
+                    planned_date=day,
+                    venue_kind="enterprise",
+                    venue_name="基准企业",
+                )
+                event_update(event=event, actor=actor, title=f"基准活动{index}（改）")
+            elapsed = time.perf_counter() - started
+        count = 2 * (writes // 2)
+        return elapsed / count, len(queries) / count
 
     def handle(self, *args, **options):
         union = (
@@ -58,6 +71,7 @@ class Command(BaseCommand):
         membership = Membership.objects.filter(union=union).select_related("user").first()
         actor = membership.user if membership else None
         timings: dict[str, list[float]] = {"audited": [], "not audited": []}
+        query_counts: dict[str, float] = {}
         entries = 0
         try:
             with schema_context(union.schema_name), transaction.atomic():
@@ -66,10 +80,11 @@ class Command(BaseCommand):
                     order = ("audited", "not audited") if round_number % 2 == 0 else ("not audited", "audited")
                     for way in order:
                         if way == "audited":
-                            timings[way].append(self._round(actor=actor, writes=options["writes"]))
+                            seconds, query_counts[way] = self._round(actor=actor, writes=options["writes"])
                         else:
                             with disable_auditlog():
-                                timings[way].append(self._round(actor=actor, writes=options["writes"]))
+                                seconds, query_counts[way] = self._round(actor=actor, writes=options["writes"])
+                        timings[way].append(seconds)
                 entries = LogEntry.objects.count() - before
                 raise _Rollback
         except _Rollback:
@@ -77,8 +92,12 @@ class Command(BaseCommand):
         audited, plain = statistics.median(timings["audited"]), statistics.median(timings["not audited"])
         audited_writes = options["rounds"] * 2 * (options["writes"] // 2)
         self.stdout.write(f"union {union.code}, {options['rounds']} rounds of {options['writes']} event writes")
-        self.stdout.write(f"  audited:     {audited * 1000:.2f} ms per write (median)")
-        self.stdout.write(f"  not audited: {plain * 1000:.2f} ms per write (median)")
+        self.stdout.write(
+            f"  audited:     {audited * 1000:.2f} ms per write (median), {query_counts['audited']:.1f} SQL queries"
+        )
+        self.stdout.write(
+            f"  not audited: {plain * 1000:.2f} ms per write (median), {query_counts['not audited']:.1f} SQL queries"
+        )
         self.stdout.write(
             f"  overhead:    {(audited - plain) * 1000:.2f} ms per write ({(audited / plain - 1) * 100:.0f} %); "
             f"{entries / audited_writes:.2f} log entries per audited write"
