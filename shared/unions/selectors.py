@@ -21,6 +21,7 @@ def union_invitable(*, union: Union) -> QuerySet[Union]:
     return (
         Union.objects.filter(Q(pk=city.pk) | Q(pk__in=union_children(union=city).values("pk")))
         .exclude(pk=union.pk)
+        .filter(archived_on__isnull=True)  # an archived union is closed: nobody there can come
         .order_by("region_code", "code")
     )
 

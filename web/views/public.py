@@ -12,7 +12,7 @@ def public_index_view(request):
     unions = [
         {"union": union, "url": f"{scheme}://{union.domains.all()[0].domain}{suffix}/"}
         for union in union_list()
-        if union.domains.all()
+        if union.domains.all() and union.archived_on is None  # an archived union's hosts are closed
     ]
     cities = [row for row in unions if row["union"].is_city]
     for city in cities:

@@ -125,3 +125,13 @@ def test_nobody_in_an_archived_union_is_reminded(world, in_union, mailoutbox):
     union_archive(union=fresh("tcounty1"), today=datetime.date(THIS_YEAR, 7, 1))
     reminders_send(today=today)
     assert not [mail for mail in mailoutbox if mail.to[0].startswith("tcounty1")]
+
+
+def test_an_archived_union_is_neither_invitable_nor_listed_on_the_base_domain(world):
+    from shared.unions.selectors import union_invitable
+
+    union_archive(union=fresh("tcounty2"))
+    assert "tcounty2" not in {u.code for u in union_invitable(union=fresh("tcity"))}
+    assert "tcounty1" in {u.code for u in union_invitable(union=fresh("tcity"))}
+    index = Client(HTTP_HOST="localhost").get("/").content.decode()
+    assert "测试一区总工会" in index and "测试二县总工会" not in index
