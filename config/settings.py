@@ -116,7 +116,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "shared.audit.context.AuditActorMiddleware",  # who made each change in this request (see shared.audit)
+    "web.audit_middleware.AuditActorMiddleware",  # who made each change in this request (see shared.audit)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: answers a locked-out login with web.lockout

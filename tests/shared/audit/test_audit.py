@@ -52,13 +52,15 @@ def test_an_api_call_with_a_token_records_the_tokens_user(world, api, in_union):
 
 
 def test_a_page_edit_records_the_signed_in_user_and_the_change(world, in_union):
-    client = Client(HTTP_HOST=host("tcounty1"))
+    # A forged X-Forwarded-For from a client that is no trusted proxy changes nothing.
+    client = Client(HTTP_HOST=host("tcounty1"), REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="198.51.100.9")
     client.force_login(world.user("tcounty1-admin"))
     target = Membership.objects.get(user=world.user("tcounty1-colleague"), union=world.union("tcounty1"))
     assert client.post(f"/members/{target.pk}/role/", {"role": "viewer"}).status_code == 302
     [entry] = [e for e in entries_in("tcounty1", "membership") if e.object_pk == str(target.pk)]
     assert entry.actor == world.user("tcounty1-admin")
     assert entry.changes_dict["role"] == ["staff", "viewer"]
+    assert entry.remote_addr == "203.0.113.5"
 
 
 def test_catalogue_and_assessment_writes_are_recorded(world, in_union):
