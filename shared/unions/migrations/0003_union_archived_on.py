@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('unions', '0001_initial'),
+        ('unions', '0002_template_snapshot'),
     ]
 
     operations = [
