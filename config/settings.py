@@ -84,6 +84,7 @@ TENANT_APPS = [
     # Per-union apps (one PostgreSQL schema per union).
     "django.contrib.contenttypes",
     "auditlog",
+    "shared.audit",  # gives the union's log entries a 64-bit key (its migration)
     "tenants.enterprises",
     "tenants.events",
     "tenants.cases",

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from shared.unions.archiving import union_children_counted
 from shared.unions.models import Union, UnionLevel
-from shared.unions.selectors import union_children
 from tenants.cases.models import Case
 from tenants.events.models import Event
 

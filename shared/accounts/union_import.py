@@ -71,10 +71,8 @@ class UnionImportReport:
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
-def _read(source) -> tuple[list, list[tuple[int, tuple]]]:
-    """source: a path, or an uploaded file."""
-    from openpyxl import load_workbook
-
+def _check_file(source) -> None:
+    """The name says .xlsx and the size is within the limit (source: a path, or an uploaded file)."""
     name = str(source) if isinstance(source, (str, Path)) else getattr(source, "name", "") or ""
     if not name.lower().endswith(".xlsx"):
         raise ApplicationError(_("Only .xlsx files can be imported."), code="invalid_file")
@@ -83,6 +81,13 @@ def _read(source) -> tuple[list, list[tuple[int, tuple]]]:
         raise ApplicationError(
             _("The file is larger than %(limit)d MB.") % {"limit": MAX_FILE_BYTES // (1024 * 1024)}, code="invalid_file"
         )
+
+
+def _read(source) -> tuple[list, list[tuple[int, tuple]]]:
+    """source: a path, or an uploaded file."""
+    from openpyxl import load_workbook
+
+    _check_file(source)
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):

@@ -76,26 +76,32 @@ class ChoosePasswordForm(forms.Form):
         return data
 
 
+def _invitation_unusable(request, invitation):
+    """The page for a link that cannot be used as it is (unknown, used, withdrawn, expired), or None."""
+    invalid = "web/account/invitation_invalid.html"
+    if invitation is None:
+        return render(request, invalid, {"reason": "unknown"}, status=404)
+    for reason, ended in (("used", invitation.accepted_at), ("closed", invitation.closed_at)):
+        if ended is not None:
+            return render(request, invalid, {"reason": reason, "invitation": invitation})
+    if invitation.expires_at > timezone.now():
+        return None
+    if request.method == "POST" and request.POST.get("renew"):
+        try:
+            invitation_renew(invitation=invitation, origin=request_origin(request))
+        except ApplicationError as error:
+            messages.error(request, str(error.message))
+        else:
+            return render(request, "web/account/invitation_renewed.html", {"invitation": invitation})
+    return render(request, invalid, {"reason": "expired", "invitation": invitation})
+
+
 @union_host_only
 def invitation_view(request, token):
-    union = request_union(request)
-    invitation = invitation_for_token(union=union, token=token)
-    if invitation is None:
-        return render(request, "web/account/invitation_invalid.html", {"reason": "unknown"}, status=404)
-    now = timezone.now()
-    if invitation.accepted_at is not None:
-        return render(request, "web/account/invitation_invalid.html", {"reason": "used", "invitation": invitation})
-    if invitation.closed_at is not None:
-        return render(request, "web/account/invitation_invalid.html", {"reason": "closed", "invitation": invitation})
-    if invitation.expires_at <= now:
-        if request.method == "POST" and request.POST.get("renew"):
-            try:
-                invitation_renew(invitation=invitation, origin=request_origin(request))
-            except ApplicationError as error:
-                messages.error(request, str(error.message))
-            else:
-                return render(request, "web/account/invitation_renewed.html", {"invitation": invitation})
-        return render(request, "web/account/invitation_invalid.html", {"reason": "expired", "invitation": invitation})
+    invitation = invitation_for_token(union=request_union(request), token=token)
+    unusable = _invitation_unusable(request, invitation)
+    if unusable is not None:
+        return unusable
     form = ChoosePasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
