@@ -47,6 +47,9 @@ def manage(env: dict, *args: str) -> None:
 
 def run_demo() -> int:
     env, started = prepare_environment()
+    # The demo is shown to people: the product's own error pages, not Django's debug pages listing every
+    # route. WhiteNoise serves the static files without DEBUG (WHITENOISE_USE_FINDERS outside production).
+    env.setdefault("DEBUG", "false")
     port = env.get("PORT", "8000")
     manage(env, "migrate", "--verbosity", "0")
     manage(env, "load_demo")

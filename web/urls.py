@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import account, audit, auth, cases, city, enterprises, events, home, intake, members, planning
+from .views import account, audit, auth, cases, city, enterprises, events, home, intake, members, notices, planning
 
 app_name = "web"
 
@@ -51,6 +51,11 @@ urlpatterns = [
     path("enterprises/", enterprises.enterprise_list_view, name="enterprise-list"),
     path("enterprises/new/", enterprises.enterprise_create_view, name="enterprise-create"),
     path("enterprises/import/", enterprises.enterprise_import_view, name="enterprise-import"),
+    path(
+        "enterprises/import/template.xlsx",
+        enterprises.enterprise_import_template_view,
+        name="enterprise-import-template",
+    ),
     path("enterprises/<int:enterprise_id>/edit/", enterprises.enterprise_edit_view, name="enterprise-edit"),
     # Topic planning
     path("planning/", planning.planning_view, name="planning"),
@@ -71,6 +76,9 @@ urlpatterns = [
         name="city-export-download",
     ),
     path("city/unions/<slug:code>/", city.city_drill_view, name="city-drill"),
+    # Notices (the member's own reminders)
+    path("notices/", notices.notice_list_view, name="notice-list"),
+    path("notices/<int:notice_id>/open/", notices.notice_open_view, name="notice-open"),
     # Public QR intake (no account)
     path("q/<str:token>/", intake.intake_view, name="intake"),
     path("q/<str:token>/thanks/", intake.intake_thanks_view, name="intake-thanks"),

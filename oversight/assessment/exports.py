@@ -12,6 +12,8 @@ import csv
 import datetime
 import io
 import re
+import unicodedata
+from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -26,6 +28,7 @@ from shared.unions.models import Union
 from tenants.events.models import Event, EventStatus
 
 from .models import Export, ExportStatus
+from .scoring import RATE_METRICS, metric_display, metric_label, veto_reasons
 from .selectors import assessment_view
 
 # An export still "running" this long after it was requested was lost with its worker: build it again.
@@ -92,11 +95,10 @@ def _summary_header(view: dict) -> list[str]:
 
 def _summary_rows(view: dict) -> list[list]:
     keys = [item["key"] for item in view["scheme"] if item["kind"] != "veto"]
-    labels = {item["key"]: item["label"] for item in view["scheme"]}
     rows = []
     for row in view["rows"]:
         points = {line["key"]: line["points"] for line in row["breakdown"]}
-        veto = "；".join(labels.get(key, key) for key in row["vetoes"])
+        veto = "；".join(veto_reasons(items=view["scheme"], breakdown=row["breakdown"]))
         rows.append(
             [
                 row["rank"],
@@ -118,6 +120,33 @@ def _sheet_title(name: str, used: set[str]) -> str:
         candidate, n = title[: 31 - len(suffix)] + suffix, n + 1
     used.add(candidate)
     return candidate
+
+
+def _local_moment(value) -> str:
+    """An ISO timestamp (UTC in the selectors' dicts) as local time, 2026-11-25 03:51."""
+    if not value:
+        return ""
+    moment = datetime.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _display_width(value) -> int:
+    """Columns of a cell's text, CJK characters counting two (what Excel needs to show it unclipped)."""
+    text = value.strftime("%Y-%m-%d") if isinstance(value, datetime.date) else str(value if value is not None else "")
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _fit_columns(sheet, *, skip_rows: int = 0, maximum: int = 60) -> None:
+    """Widths from the longest cell of each column (title lines above `skip_rows` left out)."""
+    from openpyxl.utils import get_column_letter
+
+    widths: dict[int, int] = {}
+    for row in sheet.iter_rows(min_row=skip_rows + 1):
+        for cell in row:
+            if cell.value is not None:
+                widths[cell.column] = max(widths.get(cell.column, 0), _display_width(cell.value))
+    for column, width in widths.items():
+        sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), maximum)
 
 
 def build_xlsx(*, city: Union, view: dict) -> bytes:
@@ -165,13 +194,15 @@ def build_xlsx(*, city: Union, view: dict) -> bytes:
                 [
                     line["label"],
                     _kind_label(line["kind"]),
-                    line["metric"],
+                    metric_label(line["metric"]),
                     line["value"],
                     line["points"],
                     line["max_points"],
                     pgettext("assessment", "Yes") if line.get("vetoed") else "",
                 ]
             )
+            if line["metric"] in RATE_METRICS:  # a rate stays a number for Excel, shown as a percentage
+                sheet.cell(row=sheet.max_row, column=4).number_format = "0.0%"
         sheet.append([])
         sheet.append(
             [
@@ -189,7 +220,7 @@ def build_xlsx(*, city: Union, view: dict) -> bytes:
                     adjustment["points"],
                     adjustment["reason"],
                     adjustment["created_by"],
-                    adjustment["created_at"][:16].replace("T", " "),
+                    _local_moment(adjustment["created_at"]),
                 ]
             )
         sheet.append([])
@@ -220,6 +251,9 @@ def build_xlsx(*, city: Union, view: dict) -> bytes:
                 ]
             )
             sheet.cell(row=sheet.max_row, column=4).number_format = "yyyy-mm-dd"
+        _fit_columns(sheet, skip_rows=1)
+    _fit_columns(summary, skip_rows=2)
+    summary.freeze_panes = "C4"
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -231,6 +265,16 @@ def build_csv(*, city: Union, view: dict) -> bytes:
     writer.writerow(_summary_header(view))
     writer.writerows(_summary_rows(view))
     return out.getvalue().encode("utf-8-sig")
+
+
+def _points(value) -> str:
+    """Points with at most two decimals and no trailing zeros (73.5, 95)."""
+    return metric_display("points", round(float(value), 2))
+
+
+def _markup(text) -> str:
+    """Text for a reportlab Paragraph, whose mini-markup would choke on a name or reason with < or &."""
+    return escape(str(text))
 
 
 def build_pdf(*, city: Union, view: dict) -> bytes:
@@ -245,54 +289,112 @@ def build_pdf(*, city: Union, view: dict) -> bytes:
     if PDF_FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
     title_style = ParagraphStyle("title", fontName=PDF_FONT, fontSize=16, leading=22, alignment=1)
+    heading_style = ParagraphStyle("heading", fontName=PDF_FONT, fontSize=12, leading=18, spaceBefore=6)
     body_style = ParagraphStyle("body", fontName=PDF_FONT, fontSize=10.5, leading=16)
     cell_style = ParagraphStyle("cell", fontName=PDF_FONT, fontSize=8, leading=10)
 
     out = io.BytesIO()
+    margin = 12 * mm
+    page_width = landscape(A4)[0] - 2 * margin
     document = SimpleDocTemplate(
         out,
         pagesize=landscape(A4),
-        leftMargin=12 * mm,
-        rightMargin=12 * mm,
-        topMargin=12 * mm,
-        bottomMargin=12 * mm,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin,
+        bottomMargin=margin,
         title=_title(view, city),
     )
-    header = _summary_header(view)
-    table_data = [[Paragraph(str(text), cell_style) for text in header]]
-    table_data += [[Paragraph(str(value), cell_style) for value in row] for row in _summary_rows(view)]
-    table = Table(table_data, repeatRows=1)
-    table.setStyle(
-        TableStyle(
+    table_style = TableStyle(
+        [
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("FONT", (0, 0), (-1, -1), PDF_FONT, 8),
+        ]
+    )
+
+    # Scores: numbers are plain strings in fixed-width right-aligned columns, so they never wrap;
+    # only the headers and the union's name are paragraphs.
+    items = [item for item in view["scheme"] if item["kind"] != "veto"]
+    header = [pgettext("assessment", "Rank"), pgettext("assessment", "Union"), pgettext("assessment", "Total")]
+    header += [item["label"] for item in items] + [pgettext("assessment", "Adjustments"), _("Not eligible")]
+    table_data = [[Paragraph(_markup(text), cell_style) for text in header]]
+    for row in view["rows"]:
+        points = {line["key"]: line["points"] for line in row["breakdown"]}
+        table_data.append(
             [
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                str(row["rank"]),
+                Paragraph(_markup(row["union_name"]), cell_style),
+                _points(row["total"]),
+                *[_points(points.get(item["key"], 0)) for item in items],
+                _points(row["adjustment_total"]),
+                pgettext("assessment", "Yes") if row["veto"] else "",
             ]
         )
-    )
-    vetoed = [row["union_name"] for row in view["rows"] if row["veto"]]
+    fixed = [10 * mm, 34 * mm, 16 * mm]
+    tail = [16 * mm, 16 * mm]
+    item_width = (page_width - sum(fixed) - sum(tail)) / max(len(items), 1)
+    scores = Table(table_data, colWidths=fixed + [item_width] * len(items) + tail, repeatRows=1)
+    scores.setStyle(table_style)
+    scores.setStyle(TableStyle([("ALIGN", (2, 1), (-2, -1), "RIGHT"), ("ALIGN", (0, 1), (0, -1), "CENTER")]))
+
     story = [
-        Paragraph(_title(view, city), title_style),
+        Paragraph(_markup(_title(view, city)), title_style),
         Spacer(1, 6 * mm),
-        Paragraph(_status_line(view), body_style),
+        Paragraph(_markup(_status_line(view)), body_style),
         Paragraph(
-            _(
-                "%(count)d unions were assessed; ranks follow the total score, ties broken by the on-site resolution rate and then by events held."
-            )
-            % {"count": len(view["rows"])},
+            _markup(
+                _(
+                    "%(count)d unions were assessed; ranks follow the total score, ties broken by the on-site resolution rate and then by events held."
+                )
+                % {"count": len(view["rows"])}
+            ),
             body_style,
         ),
         Spacer(1, 4 * mm),
-        table,
+        scores,
     ]
+
+    vetoed = [row for row in view["rows"] if row["veto"]]
     if vetoed:
-        story += [
-            Spacer(1, 4 * mm),
-            Paragraph(
-                _("Not eligible for commendation (veto items): %(unions)s.") % {"unions": "、".join(vetoed)}, body_style
-            ),
+        story.append(Paragraph(_markup(_("Not eligible for commendation (veto items)")), heading_style))
+        for row in vetoed:
+            reasons = "；".join(veto_reasons(items=view["scheme"], breakdown=row["breakdown"]))
+            story.append(Paragraph(_markup(f"{row['union_name']}：{reasons}"), body_style))
+
+    adjustments = [(row["union_name"], adjustment) for row in view["rows"] for adjustment in row["adjustments"]]
+    if adjustments:
+        story.append(Paragraph(_markup(pgettext("assessment", "Adjustments")), heading_style))
+        rows = [
+            [
+                Paragraph(_markup(text), cell_style)
+                for text in (
+                    pgettext("assessment", "Union"),
+                    pgettext("assessment", "Points ±"),
+                    pgettext("assessment", "Reason"),
+                    pgettext("assessment", "By"),
+                    pgettext("assessment", "At"),
+                )
+            ]
         ]
+        for union_name, adjustment in adjustments:
+            points = float(adjustment["points"])
+            rows.append(
+                [
+                    Paragraph(_markup(union_name), cell_style),
+                    ("+" if points > 0 else "") + _points(points),
+                    Paragraph(_markup(adjustment["reason"]), cell_style),
+                    Paragraph(_markup(adjustment["created_by"] or ""), cell_style),
+                    _local_moment(adjustment["created_at"]),
+                ]
+            )
+        widths = [34 * mm, 16 * mm, 0, 30 * mm, 28 * mm]
+        widths[2] = page_width - sum(widths)
+        table = Table(rows, colWidths=widths, repeatRows=1)
+        table.setStyle(table_style)
+        table.setStyle(TableStyle([("ALIGN", (1, 1), (1, -1), "RIGHT")]))
+        story.append(table)
     document.build(story)
     return out.getvalue()
 

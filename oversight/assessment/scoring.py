@@ -405,3 +405,65 @@ def rank_rows(rows: Iterable[dict]) -> list[dict]:
     for row, rank in zip(rows, competition_ranks([ranking_key(row) for row in rows]), strict=True):
         row["rank"] = rank
     return sorted(rows, key=lambda row: row["rank"])
+
+
+# What each metric is called on a page or in an export; rates are shown as percentages.
+METRIC_LABELS = {
+    "events_planned": _("Events planned"),
+    "events_held": _("Events held"),
+    "events_cancelled": _("Events cancelled"),
+    "enterprises_reached": _("Enterprises reached"),
+    "worker_attendance": _("Worker attendances"),
+    "cases_raised": _("Cases raised"),
+    "cases_solved_on_site": _("Cases solved on site"),
+    "cases_referred": _("Cases referred"),
+    "cases_resolved_on_time": _("Referred cases resolved on time"),
+    "cases_overdue": _("Referred cases overdue"),
+    "departments_engaged": _("Departments engaged"),
+    "media_reports": _("Media reports"),
+    "quota": _("Annual quota of events"),
+    "quota_completion": _("Quota completion"),
+    "events_over_quota": _("Events over the quota"),
+    "on_site_rate": _("On-site resolution rate"),
+    "referred_on_time_rate": _("On-time resolution rate of referred cases"),
+}
+RATE_METRICS = frozenset({"quota_completion", "on_site_rate", "referred_on_time_rate"})
+OP_SIGNS = {"lt": "<", "lte": "≤", "gt": ">", "gte": "≥"}
+
+
+def metric_label(metric: str) -> str:
+    return str(METRIC_LABELS.get(metric, metric))
+
+
+def metric_display(metric: str, value) -> str:
+    """A metric's value as readers expect it: rates as percentages (42.2%), counts as integers."""
+    if value is None or value == "":
+        return ""
+    if metric in RATE_METRICS:
+        percent = Decimal(str(float(value) * 100)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return f"{percent.normalize():f}%"
+    number = Decimal(str(value))
+    return f"{number.normalize():f}" if number != number.to_integral_value() else str(int(number))
+
+
+def veto_reasons(*, items: Sequence[dict], breakdown: Sequence[dict]) -> list[str]:
+    """Why a union is not eligible for commendation (不予评先): each fired veto item, its figure and its rule,
+    e.g. "交办问题逾期未办结（不予评先）：交办问题逾期 3（规则：≥ 1）"."""
+    rules = {item["key"]: item for item in items if item.get("kind") == "veto"}
+    reasons = []
+    for line in breakdown:
+        item = rules.get(line["key"])
+        if item is None or not line.get("vetoed"):
+            continue
+        metric = item["metric"]
+        reasons.append(
+            _("%(item)s: %(metric)s %(value)s (rule: %(sign)s %(threshold)s)")
+            % {
+                "item": item["label"],
+                "metric": metric_label(metric),
+                "value": metric_display(metric, line["value"]),
+                "sign": OP_SIGNS.get(item["op"], item["op"]),
+                "threshold": metric_display(metric, item["threshold"]),
+            }
+        )
+    return reasons

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from oversight.rollup.models import UnionYearStats
 from oversight.rollup.selectors import quota_for
@@ -249,4 +249,9 @@ def own_published_line(*, union: Union, year: int) -> dict | None:
 
 
 def export_list(*, city: Union) -> QuerySet[Export]:
-    return Export.objects.filter(city=city)
+    """The city's export files; ``out_of_date`` is true for a file made before the year's result was reopened
+    (what it shows may no longer be the result)."""
+    reopened_later = Publication.objects.filter(
+        city=OuterRef("city"), year=OuterRef("year"), reopened_at__gt=OuterRef("created_at")
+    )
+    return Export.objects.filter(city=city).annotate(out_of_date=Exists(reopened_later))

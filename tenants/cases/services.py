@@ -322,7 +322,8 @@ def case_close(*, case: Case, actor, explanation: str) -> Case:
 @transaction.atomic
 def case_reopen(*, case: Case, actor, reason: str) -> Case:
     """A finished case is open again (the submitter is not satisfied, new facts): back to raised, without
-    its deadline, rating and finish date; its outcome stays in the history."""
+    its deadline, rating, outcome and finish date (the outcome stays in the history); the department it was
+    last referred to stays, as the one that engaged with it."""
     reason = _text(reason)
     case = _lock(case)
     workflow.step_require(case=case, name="reopen")
@@ -330,7 +331,7 @@ def case_reopen(*, case: Case, actor, reason: str) -> Case:
         raise _fields_error({"reason": [_("A reason is required to reopen a case.")]})
     return _move(
         case, actor=actor, to_status=CaseStatus.RAISED, note=reason, finished_on=None, deadline=None,
-        satisfaction=None,
+        satisfaction=None, outcome="",
     )  # fmt: skip
 
 

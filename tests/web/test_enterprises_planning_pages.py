@@ -88,7 +88,12 @@ def test_planning_suggestions_ranking_plan_and_adjustment(page, in_union):
         assert response.status_code == 302
     response = client.post(
         f"/planning/items/?year={year}",
-        {"month": "3", "theme": "防欠薪 三月行动", "topic": topic.pk, "departments": [Department.objects.first().pk]},
+        {
+            "item-month": "3",
+            "item-theme": "防欠薪 三月行动",
+            "item-topic": topic.pk,
+            "item-departments": [Department.objects.first().pk],
+        },
     )
     assert response.status_code == 302
     content = client.get(f"/planning/?year={year}").content.decode()

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import template
 from django.urls import NoReverseMatch, reverse
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from oversight.assessment import scoring
 from tenants.cases import masking
 
 register = template.Library()
@@ -48,6 +53,61 @@ def nav_items(context):
                 active = False
         result.append({"url": url, "label": label, "active": active})
     return result
+
+
+@register.filter
+def local(value):
+    """A date or a moment as Chinese readers write it (2026年11月25日 03:51), in local time (Asia/Shanghai).
+
+    Takes datetimes, dates and the ISO strings the selectors' dicts carry (published_at...), so that no
+    page ever shows a raw UTC timestamp.
+    """
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        value = parse_datetime(value) or parse_date(value)
+        if value is None:
+            return ""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return formats.date_format(value, "DATETIME_FORMAT")
+    return formats.date_format(value, "DATE_FORMAT")
+
+
+@register.simple_tag(takes_context=True)
+def unread_notice_count(context):
+    """How many of the signed-in member's notices about this union are unread (the top bar's mark)."""
+    from oversight.rollup.selectors import notice_list
+
+    request = context["request"]
+    if getattr(request, "membership", None) is None:
+        return 0
+    return notice_list(user=request.user, union=request.tenant).filter(read_at__isnull=True).count()
+
+
+@register.simple_tag
+def veto_reasons(row, scheme):
+    """Which veto rule (不予评先) fired for an assessment row, with the figure that fired it."""
+    return scoring.veto_reasons(items=scheme or [], breakdown=row.get("breakdown") or [])
+
+
+@register.filter
+def metric_value(line):
+    """A breakdown line's figure, rates as percentages."""
+    return scoring.metric_display(line.get("metric", ""), line.get("value"))
+
+
+@register.filter
+def veto_rule(item):
+    """A veto item's condition, e.g. "< 100%"."""
+    sign = scoring.OP_SIGNS.get(item.get("op"), item.get("op", ""))
+    return f"{sign} {scoring.metric_display(item.get('metric', ''), item.get('threshold'))}"
+
+
+@register.filter
+def metric_name(metric):
+    return scoring.metric_label(metric)
 
 
 @register.inclusion_tag("web/charts/progress.svg.html")

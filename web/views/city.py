@@ -65,6 +65,7 @@ def city_dashboard_view(request):
             "months": months,
             "computed_at": max(computed) if computed else None,
             "ranking": view["rows"],
+            "scheme": view["scheme"],
             "published": view["published"],
             "left_out": union_children_left_out(union=city, year=year),
         },

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import io
+
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from shared.core.exceptions import ApplicationError
-from tenants.enterprises.imports import enterprise_import_xlsx
+from tenants.enterprises.imports import COLUMN_LABELS, enterprise_import_xlsx
 from tenants.enterprises.models import Enterprise
 from tenants.enterprises.selectors import enterprise_get, enterprise_list
 from tenants.enterprises.services import enterprise_create, enterprise_update
@@ -70,6 +72,7 @@ def enterprise_import_view(request):
     if request.method == "POST" and form.is_valid():
         try:
             report = enterprise_import_xlsx(file=form.cleaned_data["file"], actor=request.user)
+            report["rejected"] = [_rejected_row(row) for row in report["rejected"]]
         except ApplicationError as error:
             apply_error(form, error)
         else:
@@ -79,3 +82,39 @@ def enterprise_import_view(request):
                 % {"created": report["created"], "updated": report["updated"], "rejected": len(report["rejected"])},
             )
     return render(request, "web/enterprises/import.html", {"form": form, "report": report})
+
+
+def _column(field: str) -> str:
+    """A field as the sheet's users name it: the column's Chinese heading (the template sheet's)."""
+    return COLUMN_LABELS[field][0] if field in COLUMN_LABELS else field
+
+
+def _rejected_row(row: dict) -> dict:
+    return dict(row, errors={_column(field): reasons for field, reasons in row["errors"].items()})
+
+
+TEMPLATE_EXAMPLE = ["衢州市某某制造有限公司", "91330800MA2DXXXX0X", "制造业", "衢州智造新城", 120, "是", "市级"]
+
+
+@member_required(write=True)
+def enterprise_import_template_view(request):
+    """An empty sheet with the column headings the import reads, and one example row to overwrite."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Enterprises")
+    sheet.append([labels[0] for labels in COLUMN_LABELS.values()])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.append(TEMPLATE_EXAMPLE)
+    for column, width in zip("ABCDEFG", (32, 24, 14, 20, 10, 10, 14), strict=True):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    workbook.save(out)
+    response = HttpResponse(
+        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="enterprise-import-template.xlsx"'
+    return response

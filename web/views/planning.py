@@ -23,6 +23,9 @@ from web.forms import PlanAdjustForm, PlanItemForm, SuggestionForm, apply_error
 
 from .common import year_param
 
+# The plan's form and the suggestion form both ask for a topic: the prefix keeps their ids apart.
+PLAN_ITEM_PREFIX = "item"
+
 
 def _planning_url(year: int) -> str:
     return f"{reverse('web:planning')}?year={year}"
@@ -46,7 +49,7 @@ def _context(year, suggestion_form=None, item_form=None):
         "months": [{"month": month, "item": by_month.get(month)} for month in range(1, 13)],
         "adjustments": plan_adjustment_list(year=year).order_by("-at")[:30],
         "suggestion_form": suggestion_form or SuggestionForm(),
-        "item_form": item_form or PlanItemForm(),
+        "item_form": item_form or PlanItemForm(prefix=PLAN_ITEM_PREFIX),
     }
 
 
@@ -68,7 +71,7 @@ def suggestion_add_view(request):
 @member_required(write=True)
 def plan_item_add_view(request):
     year = year_param(request)
-    form = PlanItemForm(request.POST or None)
+    form = PlanItemForm(request.POST or None, prefix=PLAN_ITEM_PREFIX)
     if request.method == "POST" and form.is_valid():
         try:
             plan_item_create(actor=request.user, year=year, **form.cleaned_data)

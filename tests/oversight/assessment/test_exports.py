@@ -7,11 +7,12 @@ import datetime
 import io
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from oversight.assessment import exports
-from oversight.assessment.models import Export
+from oversight.assessment.models import Adjustment, Export
 from oversight.assessment.scoring import default_items
 from oversight.assessment.tasks import assessment_export_task
 from tenants.cases.models import Case
@@ -120,15 +121,19 @@ def test_xlsx_has_a_summary_and_a_sheet_per_union_with_its_events(
         2,
         0,
         4,
-        "未完成年度活动指标（不予评先）；交办问题逾期未办结（不予评先）",
+        "未完成年度活动指标（不予评先）：年度活动指标完成率 为 50%（规则：< 100%）；"
+        "交办问题逾期未办结（不予评先）：交办问题逾期未办结数 为 1（规则：≥ 1）",
     ]
     assert summary.max_row == 5
 
     sheet = workbook["测试一区总工会"]
     assert cells(sheet[1]) == ["测试一区总工会", "名次", 1, "总分", 95]
     assert cells(sheet[3]) == ["考核项目", "类别", "指标", "数值", "得分", "满分", "不予评先"]
-    assert cells(sheet[4]) == ["完成年度活动指标", "基本项", "quota_completion", 1, 30, 30]
-    assert cells(sheet[5]) == ["问题现场解决率", "基本项", "on_site_rate", 0.6, 15, 20]
+    assert cells(sheet[4]) == ["完成年度活动指标", "基本项", "年度活动指标完成率", 1, 30, 30]
+    assert cells(sheet[5]) == ["问题现场解决率", "基本项", "现场解决率", 0.6, 15, 20]
+    assert sheet["D5"].number_format == "0.0%"  # a rate stays a number, shown as 60.0%
+    assert all(sheet.column_dimensions[column].width >= 10 for column in "ABCDEFG")
+    assert summary.column_dimensions["B"].width >= len("测试一区总工会") * 2
     rows = [cells(row) for row in sheet.iter_rows()]
     events_at = rows.index(["已举办活动"])
     assert rows[events_at + 1] == ["期数", "活动主题", "主题", "举办日期", "地点", "覆盖企业", "参与职工", "问题数"]
@@ -139,6 +144,9 @@ def test_xlsx_has_a_summary_and_a_sheet_per_union_with_its_events(
     second = [cells(row) for row in workbook["测试二县总工会"].iter_rows()]
     adjustments_at = second.index(["加减分", "分值", "理由", "操作人", "时间"])
     assert second[adjustments_at + 1][:4] == [None, 4, "承办全市示范活动", "tcity admin"]
+    adjustment = Adjustment.objects.get(reason="承办全市示范活动")
+    local = timezone.localtime(adjustment.created_at).strftime("%Y-%m-%d %H:%M")
+    assert second[adjustments_at + 1][4] == local  # Asia/Shanghai, not UTC
     assert second[-1] == ["期数", "活动主题", "主题", "举办日期", "地点", "覆盖企业", "参与职工", "问题数"]  # no events
 
 
@@ -165,6 +173,24 @@ def test_csv_is_the_summary_in_utf8_with_bom(api, assessed, eager_celery, django
     ]
     assert rows[2][:3] == ["2", "测试二县总工会", "41.0"] and rows[2][-2] == "4.0"
     assert len(rows) == 3
+
+
+def test_pdf_keeps_numbers_whole_lists_reasons_and_escapes_markup(
+    api, assessed, eager_celery, django_capture_on_commit_callbacks
+):
+    admin = api("tcity-admin", "tcity")
+    reason = "加分 <b>示范</b> & 表彰"
+    response = admin.post(
+        ADJUSTMENTS_URL, {"year": YEAR, "union": "tcounty1", "points": "-1.5", "reason": reason}, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    content, _response = _export(admin, django_capture_on_commit_callbacks, "pdf")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    lines = text.splitlines()
+    assert any("93.5" in line for line in lines)  # 95 - 1.5, on one line: numbers are not wrapped
+    compact = "".join(text.split())
+    assert "".join(reason.split()) in compact and "承办全市示范活动" in compact  # the reasons, markup as text
+    assert "交办问题逾期未办结数为1" in compact  # why tcounty2 is not eligible, with its figure
 
 
 def test_pdf_report_has_chinese_text(api, assessed, eager_celery, django_capture_on_commit_callbacks):

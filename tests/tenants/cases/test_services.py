@@ -211,8 +211,9 @@ def test_reopen_with_reason_goes_back_to_raised(staff):
     assert "reason" in error.value.fields
     case = case_reopen(case=case, actor=staff, reason="职工反映仍未发放")
     assert case.status == CaseStatus.RAISED
-    assert case.finished_on is None and case.satisfaction is None
+    assert case.finished_on is None and case.satisfaction is None and case.outcome == ""
     assert case.transitions.last().note == "职工反映仍未发放"
+    assert case.transitions.filter(note="已解决").exists()  # the old outcome stays in the history
 
 
 @pytest.mark.parametrize("value", [0, 6, -1, True, "5", 3.5])

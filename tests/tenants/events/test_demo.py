@@ -146,3 +146,15 @@ def test_demo_provision_loads_every_demo_union(world):
     assert held["quzhou"] > max(n for code, n in held.items() if code != "quzhou")
     with schema_context(unions[0].schema_name):
         assert Event.objects.filter(title="关注肾脏病，关爱女职工").exists()
+
+
+def test_most_demo_counties_have_no_overdue_case_so_they_pass_the_veto(world, in_union):
+    """An overdue referred case makes a county 不予评先; the demo gives one only to the counties named for it."""
+    from tenants.events.demo import OVERDUE_COUNTIES
+
+    county = world.union("tcounty1")
+    assert county.code not in OVERDUE_COUNTIES
+    demo_history_load(union=county, seed=7, today=TODAY)
+    with in_union("tcounty1"):
+        assert Case.objects.filter(department__isnull=False).exists()
+        assert not case_list(filters={"overdue": "true"}, today=TODAY).exists()
