@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import account, audit, auth, cases, city, enterprises, events, home, intake, members, notices, planning
+from .views import account, assessment, audit, auth, cases, city, enterprises, events, home, intake, members, notices, planning
 
 app_name = "web"
 
@@ -76,6 +76,8 @@ urlpatterns = [
         name="city-export-download",
     ),
     path("city/unions/<slug:code>/", city.city_drill_view, name="city-drill"),
+    # A county's own published assessment result
+    path("assessment/", assessment.my_assessment_view, name="my-assessment"),
     # Notices (the member's own reminders)
     path("notices/", notices.notice_list_view, name="notice-list"),
     path("notices/<int:notice_id>/open/", notices.notice_open_view, name="notice-open"),

@@ -35,6 +35,8 @@ def nav_items(context):
         ("web:enterprise-list", _("Enterprises")),
         ("web:planning", _("Topic planning")),
     ]
+    if not membership.union.is_city:
+        items.append(("web:my-assessment", _("Assessment")))
     if membership.is_admin:
         items += [("web:member-list", _("Members")), ("web:audit-log", _("Audit log"))]
     current = getattr(getattr(request, "resolver_match", None), "view_name", "") or ""
@@ -103,6 +105,14 @@ def veto_rule(item):
     """A veto item's condition, e.g. "< 100%"."""
     sign = scoring.OP_SIGNS.get(item.get("op"), item.get("op", ""))
     return f"{sign} {scoring.metric_display(item.get('metric', ''), item.get('threshold'))}"
+
+
+@register.filter
+def points(value):
+    """Points as the assessment writes them: at most two decimals, no trailing zeros (89.5, 30)."""
+    if value in (None, ""):
+        return ""
+    return scoring.metric_display("points", round(float(value), 2))
 
 
 @register.filter
