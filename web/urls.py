@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import account, assessment, audit, auth, cases, city, enterprises, events, home, intake, members, notices, planning
+from .views import account, assessment, audit, auth, cases, city, drill, enterprises, events, home, intake, members, notices, planning
 
 app_name = "web"
 
@@ -76,6 +76,10 @@ urlpatterns = [
         name="city-export-download",
     ),
     path("city/unions/<slug:code>/", city.city_drill_view, name="city-drill"),
+    path("city/unions/<slug:code>/events/", drill.drill_event_list_view, name="city-drill-events"),
+    path("city/unions/<slug:code>/events/<int:event_id>/", drill.drill_event_view, name="city-drill-event"),
+    path("city/unions/<slug:code>/cases/", drill.drill_case_list_view, name="city-drill-cases"),
+    path("city/unions/<slug:code>/cases/<int:case_id>/", drill.drill_case_view, name="city-drill-case"),
     # A county's own published assessment result
     path("assessment/", assessment.my_assessment_view, name="my-assessment"),
     # Notices (the member's own reminders)
