@@ -220,6 +220,12 @@ class CaseForm(DisputeFieldsForm):
 
 
 class CaseFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Keyword"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Title, description, submitter, enterprise")}),
+    )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + CaseStatus.choices)
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All"))] + CaseKind.choices)
     topic = topic_field(label=_("Topic"))

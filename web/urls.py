@@ -45,6 +45,7 @@ urlpatterns = [
     # Cases
     path("cases/", cases.case_list_view, name="case-list"),
     path("cases/new/", cases.case_create_view, name="case-create"),
+    path("cases/export.xlsx", cases.case_export_view, name="case-export"),
     path("cases/<int:case_id>/", cases.case_detail_view, name="case-detail"),
     path("cases/<int:case_id>/<slug:action>/", cases.case_action_view, name="case-action"),
     # Enterprises
@@ -56,6 +57,7 @@ urlpatterns = [
         enterprises.enterprise_import_template_view,
         name="enterprise-import-template",
     ),
+    path("enterprises/<int:enterprise_id>/", enterprises.enterprise_detail_view, name="enterprise-detail"),
     path("enterprises/<int:enterprise_id>/edit/", enterprises.enterprise_edit_view, name="enterprise-edit"),
     # Topic planning
     path("planning/", planning.planning_view, name="planning"),

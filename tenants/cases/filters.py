@@ -1,4 +1,5 @@
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from shared.catalogues.models import Department, Topic
@@ -16,7 +17,21 @@ class CaseFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(field_name="is_overdue", label=_("overdue"))
     date_from = django_filters.DateFilter(field_name="raised_on", lookup_expr="gte", label=_("raised from"))
     date_to = django_filters.DateFilter(field_name="raised_on", lookup_expr="lte", label=_("raised until"))
+    q = django_filters.CharFilter(method="search", max_length=100, label=_("keyword"))
 
     class Meta:
         model = Case
-        fields = ["status", "kind", "topic", "department", "event", "overdue", "date_from", "date_to"]
+        fields = ["status", "kind", "topic", "department", "event", "overdue", "date_from", "date_to", "q"]
+
+    def search(self, queryset, name, value):
+        """Keyword search over the title, the description, the submitter and the enterprise's name."""
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(description__icontains=value)
+            | Q(submitter_name__icontains=value)
+            | Q(submitter_phone__icontains=value)
+            | Q(enterprise__name__icontains=value)
+        )

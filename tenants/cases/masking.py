@@ -1,6 +1,11 @@
 """A submitter's contact data is personal data: lists and read-only views show it masked."""
 
 
+def may_see_contact(membership) -> bool:
+    """Who sees a submitter's name and phone whole (a case's page, an export): the union's staff and admins."""
+    return membership is not None and membership.can_write
+
+
 def mask_name(name: str) -> str:
     """张三 -> 张*, 欧阳娜娜 -> 欧***; empty stays empty."""
     name = (name or "").strip()

@@ -42,7 +42,7 @@ def case_queryset(*, today: datetime.date | None = None) -> QuerySet[Case]:
 
 def case_list(*, filters: dict | None = None, today: datetime.date | None = None) -> QuerySet[Case]:
     """Cases of the current union, annotated with is_overdue; filters: status, kind, topic, department,
-    overdue, event, date_from, date_to (date raised)."""
+    overdue, event, date_from, date_to (date raised), q (keyword: title, description, submitter, enterprise)."""
     queryset = case_queryset(today=today)
     return filtered(CaseFilter, filters=filters, queryset=queryset)
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shared.core.exceptions import ApplicationError
+from tenants.cases.exports import case_list_xlsx
+from tenants.cases.masking import may_see_contact
 from tenants.cases.models import Case
 from tenants.cases.selectors import case_get, case_list
 from tenants.cases.services import case_raise
@@ -21,7 +23,7 @@ from web.forms import DISPUTE_FIELDS, CaseFilterForm, CaseForm, apply_error, cas
 
 from .common import filter_params, paginate, querystring_without_page
 
-FILTERS = ("status", "kind", "topic", "department", "overdue", "event", "date_from", "date_to")
+FILTERS = ("q", "status", "kind", "topic", "department", "overdue", "event", "date_from", "date_to")
 
 
 def _case_or_404(case_id) -> Case:
@@ -31,21 +33,39 @@ def _case_or_404(case_id) -> Case:
         raise Http404(_("No such case.")) from None
 
 
+def _filtered_cases(request):
+    try:
+        return case_list(filters=filter_params(request, FILTERS))
+    except ApplicationError:
+        messages.error(request, _("Some filters are not valid; showing all cases."))
+        return case_list()
+
+
 @member_required
 def case_list_view(request):
     form = CaseFilterForm(request.GET or None)
-    filters = filter_params(request, FILTERS)
-    try:
-        cases = case_list(filters=filters)
-    except ApplicationError:
-        messages.error(request, _("Some filters are not valid; showing all cases."))
-        cases = case_list()
-    page = paginate(request, cases)
+    page = paginate(request, _filtered_cases(request))
     return render(
         request,
         "web/cases/list.html",
         {"form": form, "page": page, "cases": page, "querystring": querystring_without_page(request)},
     )
+
+
+@member_required
+def case_export_view(request):
+    """The filtered list as .xlsx; submitters' contact data whole only for those who may see it."""
+    title = _("Cases of %(union)s, exported %(when)s") % {
+        "union": request.tenant.name,
+        "when": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+    }
+    content = case_list_xlsx(
+        cases=_filtered_cases(request), show_contact=may_see_contact(request.membership), title=title
+    )
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="cases-{request.tenant.code}-{stamp}.xlsx"'
+    return response
 
 
 def _action_forms(case, failed=None, failed_form=None):
@@ -71,7 +91,7 @@ def _detail_context(request, case, failed=None, failed_form=None):
     return {
         "case": case,
         "actions": _action_forms(case, failed=failed, failed_form=failed_form) if request.membership.can_write else [],
-        "show_contact": request.membership.can_write,
+        "show_contact": may_see_contact(request.membership),
     }
 
 

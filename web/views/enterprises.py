@@ -10,10 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from shared.core.exceptions import ApplicationError
+from tenants.cases.selectors import case_list
 from tenants.enterprises.imports import COLUMN_LABELS, enterprise_import_xlsx
 from tenants.enterprises.models import Enterprise
 from tenants.enterprises.selectors import enterprise_get, enterprise_list
 from tenants.enterprises.services import enterprise_create, enterprise_update
+from tenants.events.selectors import event_list
 from web.access import member_required
 from web.forms import EnterpriseForm, ImportForm, apply_error
 
@@ -29,6 +31,22 @@ def enterprise_list_view(request):
         request,
         "web/enterprises/list.html",
         {"page": page, "q": term, "querystring": querystring_without_page(request), "total": page.paginator.count},
+    )
+
+
+@member_required
+def enterprise_detail_view(request, enterprise_id):
+    """An enterprise with the events that reached it and the cases raised about it."""
+    try:
+        enterprise = enterprise_get(enterprise_id=enterprise_id)
+    except Enterprise.DoesNotExist:
+        raise Http404(_("No such enterprise.")) from None
+    events = event_list().filter(enterprises=enterprise).order_by("-planned_date", "-number")
+    cases = case_list().filter(enterprise=enterprise).select_related("department")
+    return render(
+        request,
+        "web/enterprises/detail.html",
+        {"enterprise": enterprise, "events": events[:100], "cases": cases[:100], "case_total": cases.count()},
     )
 
 
