@@ -338,3 +338,74 @@ class IntakeForm(forms.Form):
         max_length=20,
         error_messages={"invalid": _("Enter a phone number of digits only.")},
     )
+
+
+# A correction's service errors on dispute fields ("dispute.agreed_amount") go next to the page's fields.
+CORRECTION_DISPUTE_FIELDS = {
+    "dispute.applicants": "applicants",
+    "dispute.respondent_name": "respondent_name",
+    "dispute.claimed_amount": "claimed_amount",
+    "dispute.agreed_amount": "agreed_amount",
+    "dispute.outcome": "mediation_outcome",
+}
+
+
+class CaseCorrectForm(forms.Form):
+    """Correcting what was recorded of a case; the dispute's fields only for a labour dispute. case_correct
+    checks and records it."""
+
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    description = forms.CharField(label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    raised_on = forms.DateField(label=_("Raised on"), widget=DateInput, required=False)
+    topic = topic_field()
+    enterprise = forms.ModelChoiceField(
+        queryset=Enterprise.objects.none(), required=False, label=_("Enterprise"), empty_label=_("— none —")
+    )
+    submitter_name = forms.CharField(label=_("Raised by"), max_length=100, required=False)
+    submitter_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    applicants = forms.CharField(
+        label=_("Dispute: applicants (one per line)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    respondent_name = forms.CharField(label=_("Dispute: respondent"), max_length=200, required=False)
+    claimed_amount = forms.DecimalField(
+        label=_("Dispute: amount claimed (yuan)"), required=False, min_value=0, max_digits=12, decimal_places=2
+    )
+    agreed_amount = forms.DecimalField(
+        label=_("Dispute: amount agreed (yuan)"), required=False, min_value=0, max_digits=12, decimal_places=2
+    )
+    mediation_outcome = forms.CharField(
+        label=_("Dispute: mediation outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    reason = forms.CharField(label=_("Why the correction"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    CASE_FIELDS = ("title", "description", "raised_on", "topic", "enterprise", "submitter_name", "submitter_phone")
+    DISPUTE_FIELDS = {
+        "applicants": "applicants",
+        "respondent_name": "respondent_name",
+        "claimed_amount": "claimed_amount",
+        "agreed_amount": "agreed_amount",
+        "mediation_outcome": "outcome",
+    }
+
+    def __init__(self, *args, case, enterprises, **kwargs):
+        self.case = case
+        self.dispute_detail = getattr(case, "dispute", None) if case.kind == CaseKind.DISPUTE else None
+        initial = {name: getattr(case, name) for name in self.CASE_FIELDS}
+        initial["topic"], initial["enterprise"] = case.topic_id, case.enterprise_id
+        if self.dispute_detail is not None:
+            initial |= {field: getattr(self.dispute_detail, name) for field, name in self.DISPUTE_FIELDS.items()}
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["enterprise"].queryset = enterprises
+        if self.dispute_detail is None:
+            for field in self.DISPUTE_FIELDS:
+                del self.fields[field]
+
+    def service_input(self) -> dict:
+        """Only what the user changed, as case_correct takes it."""
+        data, changed = self.cleaned_data, set(self.changed_data)
+        values = {name: data[name] for name in self.CASE_FIELDS if name in changed}
+        dispute = {name: data[field] for field, name in self.DISPUTE_FIELDS.items() if field in changed}
+        result = {"reason": data.get("reason", ""), **values}
+        if dispute:
+            result["dispute"] = dispute
+        return result

@@ -47,6 +47,7 @@ urlpatterns = [
     path("cases/new/", cases.case_create_view, name="case-create"),
     path("cases/export.xlsx", cases.case_export_view, name="case-export"),
     path("cases/<int:case_id>/", cases.case_detail_view, name="case-detail"),
+    path("cases/<int:case_id>/correct/", cases.case_correct_view, name="case-correct"),
     path("cases/<int:case_id>/<slug:action>/", cases.case_action_view, name="case-action"),
     # Enterprises
     path("enterprises/", enterprises.enterprise_list_view, name="enterprise-list"),

@@ -350,3 +350,98 @@ def case_rate(*, case: Case, actor, satisfaction: int) -> Case:
         case, actor=actor, to_status=case.status, note=_("Satisfaction: %(n)d") % {"n": satisfaction},
         satisfaction=satisfaction,
     )  # fmt: skip
+
+
+# What a correction may change: the record of what was raised, never the status (the steps do that).
+CORRECTABLE_FIELDS = ("title", "description", "submitter_name", "submitter_phone", "enterprise", "topic", "raised_on")
+DISPUTE_CORRECTABLE_FIELDS = ("applicants", "respondent_name", "claimed_amount", "agreed_amount", "outcome")
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, Enterprise | Topic):
+        return value.name
+    return str(value)
+
+
+def _correct_case_fields(case: Case, changes: dict, errors: dict) -> dict:
+    """Checked new values of the case's own fields, by name."""
+    values = {}
+    for name, value in changes.items():
+        if name in ("title", "description", "submitter_name", "submitter_phone"):
+            value = _text(value)
+            if name == "title" and not value:
+                errors["title"] = [_("A title is required.")]
+        elif name == "enterprise":
+            value = _lookup(Enterprise, value or None, "enterprise", errors, _("Unknown enterprise."))
+        elif name == "topic":
+            value = _lookup(Topic, value or None, "topic", errors, _("Unknown topic."))
+        elif name == "raised_on":
+            if not isinstance(value, datetime.date):
+                errors["raised_on"] = [_("Give the day the case was raised.")]
+                continue
+            if value > timezone.localdate():
+                errors["raised_on"] = [_("The date raised cannot be in the future.")]
+            if case.finished_on and value > case.finished_on:
+                errors["raised_on"] = [_("The date raised cannot be after the day the case was finished.")]
+        values[name] = value
+    return values
+
+
+def _correct_dispute_fields(case: Case, dispute: dict, errors: dict) -> dict:
+    values = {}
+    for name, value in dispute.items():
+        if name in ("claimed_amount", "agreed_amount"):
+            value = _amount(value, f"dispute.{name}", errors, required=name == "claimed_amount")
+        else:
+            value = _text(value)
+            if name == "applicants" and not value:
+                errors["dispute.applicants"] = [_("A dispute needs at least one applicant.")]
+        values[name] = value
+    return values
+
+
+@transaction.atomic
+def case_correct(*, case: Case, actor, reason: str, dispute: dict | None = None, **changes) -> Case:
+    """Correct what was recorded of a case (a wrong title, the submitter's phone, the enterprise, a dispute's
+    agreed amount or mediation outcome...). The status is not touched; the history records who corrected
+    what, from what to what, and why."""
+    unknown = sorted(set(changes) - set(CORRECTABLE_FIELDS)) + sorted(
+        f"dispute.{name}" for name in set(dispute or {}) - set(DISPUTE_CORRECTABLE_FIELDS)
+    )
+    if unknown:
+        raise ApplicationError(
+            _("These fields cannot be corrected: %(fields)s.") % {"fields": ", ".join(unknown)}, code="not_editable"
+        )
+    case = _lock(case)
+    errors: dict[str, list] = {}
+    reason = _text(reason)
+    if not reason:
+        errors["reason"] = [_("Say why the case is corrected.")]
+    detail = DisputeDetail.objects.filter(case=case).first()
+    if dispute and detail is None:
+        errors["dispute"] = [_("Only a labour dispute case has dispute details.")]
+    values = _correct_case_fields(case, changes, errors)
+    dispute_values = _correct_dispute_fields(case, dispute or {}, errors) if detail is not None else {}
+    if errors:
+        raise _fields_error(errors)
+
+    lines = []
+    for name, value in values.items():
+        if getattr(case, name) != value:
+            lines.append(f"{Case._meta.get_field(name).verbose_name}: {_shown(getattr(case, name))} → {_shown(value)}")
+            setattr(case, name, value)
+    for name, value in dispute_values.items():
+        if getattr(detail, name) != value:
+            field = DisputeDetail._meta.get_field(name).verbose_name
+            lines.append(f"{field}: {_shown(getattr(detail, name))} → {_shown(value)}")
+            setattr(detail, name, value)
+    if not lines:
+        raise _fields_error({"reason": [_("Nothing was changed.")]})
+    case.save()
+    if detail is not None:
+        detail.save()
+    note = _("Corrected: %(reason)s") % {"reason": reason} + "\n" + "\n".join(lines)
+    _record(case, actor=actor, from_status=case.status, note=note)
+    return case

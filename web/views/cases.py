@@ -13,13 +13,21 @@ from tenants.cases.exports import case_list_xlsx
 from tenants.cases.masking import may_see_contact
 from tenants.cases.models import Case
 from tenants.cases.selectors import case_get, case_list
-from tenants.cases.services import case_raise
+from tenants.cases.services import case_correct, case_raise
 from tenants.cases.workflow import STEPS, case_allowed_actions
 from tenants.enterprises.selectors import enterprise_list
 from tenants.events.models import EventStatus
 from tenants.events.selectors import event_list
 from web.access import member_required
-from web.forms import DISPUTE_FIELDS, CaseFilterForm, CaseForm, apply_error, case_step_form
+from web.forms import (
+    CORRECTION_DISPUTE_FIELDS,
+    DISPUTE_FIELDS,
+    CaseCorrectForm,
+    CaseFilterForm,
+    CaseForm,
+    apply_error,
+    case_step_form,
+)
 
 from .common import filter_params, paginate, querystring_without_page
 
@@ -136,3 +144,20 @@ def case_create_view(request):
             messages.success(request, _("Case saved: %(title)s") % {"title": case.title})
             return redirect("web:case-detail", case_id=case.pk)
     return render(request, "web/cases/form.html", {"form": form})
+
+
+@member_required(write=True)
+def case_correct_view(request, case_id):
+    """Correct a saved case (and a dispute's agreed amount and mediation outcome); the history records it."""
+    case = _case_or_404(case_id)
+    form = CaseCorrectForm(request.POST or None, case=case, enterprises=enterprise_list())
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_correct(case=case, actor=request.user, **form.service_input())
+        except ApplicationError as error:
+            apply_error(form, error, field_map=CORRECTION_DISPUTE_FIELDS)
+        else:
+            messages.success(request, _("The correction was saved and recorded in the history."))
+            return redirect("web:case-detail", case_id=case.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "web/cases/correct.html", {"form": form, "case": case}, status=status)
