@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from shared.core.exceptions import ApplicationError
 from tenants.cases.models import CaseStatus
@@ -12,7 +13,8 @@ from tests.tenants.events.factories import CaseFactory, EnterpriseFactory
 
 @pytest.fixture
 def staff(world, in_union):
-    with in_union("tcounty1"):
+    # The history's note is written in the language of the request that made it: Chinese here.
+    with in_union("tcounty1"), translation.override("zh-hans"):
         yield world.user("tcounty1-staff")
 
 
