@@ -65,6 +65,7 @@ urlpatterns = [
     path("planning/suggestions/", planning.suggestion_add_view, name="planning-suggestion"),
     path("planning/items/", planning.plan_item_add_view, name="planning-item"),
     path("planning/items/<int:item_id>/adjust/", planning.plan_item_adjust_view, name="planning-adjust"),
+    path("planning/items/<int:item_id>/delete/", planning.plan_item_delete_view, name="planning-delete"),
     # City oversight (a city union's own host)
     path("city/", city.city_dashboard_view, name="city-dashboard"),
     path("city/assessment/", city.city_assessment_view, name="city-assessment"),

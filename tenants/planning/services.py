@@ -168,3 +168,10 @@ def _apply_changes(item: PlanItem, changes: dict) -> None:
         raise _month_taken(item.year, item.month) from None
     if "departments" in changes:
         item.departments.set(changes["departments"])
+
+
+@transaction.atomic
+def plan_item_delete(*, item: PlanItem, actor) -> None:
+    """Take a month out of the year's plan (its adjustment log goes with it: the plan no longer has that
+    item). Events already created from it are separate records and stay."""
+    PlanItem.objects.filter(pk=item.pk).delete()

@@ -28,6 +28,7 @@ from tenants.events.services import (
     event_update,
     media_report_add,
 )
+from tenants.planning.selectors import plan_item_list
 from web.access import member_required
 from web.forms import (
     DISPUTE_FIELDS,
@@ -108,10 +109,31 @@ def event_calendar_view(request):
     )
 
 
+def _initial_from_plan(request) -> dict:
+    """?plan=<item id>: the new event takes the plan item's theme, topic, departments and month (mid-month,
+    or today when that has passed in the month itself)."""
+    plan_id = request.GET.get("plan", "")
+    if not plan_id.isdigit():
+        return {}
+    item = plan_item_list().filter(pk=plan_id).first()
+    if item is None:
+        return {}
+    day = datetime.date(item.year, item.month, 15)
+    today = timezone.localdate()
+    if day < today and (day.year, day.month) == (today.year, today.month):
+        day = today
+    return {
+        "title": item.theme,
+        "topic": item.topic_id,
+        "departments": [d.pk for d in item.departments.all()],
+        "planned_date": day,
+    }
+
+
 @member_required(write=True)
 def event_create_view(request):
     union = request.tenant
-    form = EventForm(request.POST or None, invitable=_invitable(union))
+    form = EventForm(request.POST or None, invitable=_invitable(union), initial=_initial_from_plan(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from oversight.rollup.selectors import quota_for
 from shared.core.exceptions import ApplicationError
 from tenants.planning.models import PlanItem
 from tenants.planning.selectors import (
@@ -17,7 +18,7 @@ from tenants.planning.selectors import (
     suggestion_list,
     topic_ranking,
 )
-from tenants.planning.services import plan_item_adjust, plan_item_create, suggestion_create
+from tenants.planning.services import plan_item_adjust, plan_item_create, plan_item_delete, suggestion_create
 from web.access import member_required
 from web.forms import PlanAdjustForm, PlanItemForm, SuggestionForm, apply_error
 
@@ -34,14 +35,16 @@ def _planning_url(year: int) -> str:
 @member_required
 def planning_view(request):
     year = year_param(request)
-    return render(request, "web/planning/index.html", _context(year))
+    return render(request, "web/planning/index.html", _context(request, year))
 
 
-def _context(year, suggestion_form=None, item_form=None):
+def _context(request, year, suggestion_form=None, item_form=None):
     items = list(plan_item_list(year=year))
     by_month = {item.month: item for item in items}
     return {
         "year": year,
+        "planned_count": len(items),
+        "quota": quota_for(year=year, level=request.tenant.level),
         "years": [year - 1, year, year + 1],
         "suggestions": suggestion_list(filters={"year": year})[:30],
         "suggestion_count": suggestion_list(filters={"year": year}).count(),
@@ -65,7 +68,7 @@ def suggestion_add_view(request):
         else:
             messages.success(request, _("The suggestion was recorded."))
             return redirect(_planning_url(year))
-    return render(request, "web/planning/index.html", _context(year, suggestion_form=form))
+    return render(request, "web/planning/index.html", _context(request, year, suggestion_form=form))
 
 
 @member_required(write=True)
@@ -80,15 +83,28 @@ def plan_item_add_view(request):
         else:
             messages.success(request, _("The month was added to the plan."))
             return redirect(_planning_url(year))
-    return render(request, "web/planning/index.html", _context(year, item_form=form))
+    return render(request, "web/planning/index.html", _context(request, year, item_form=form))
+
+
+def _item_or_404(item_id) -> PlanItem:
+    try:
+        return plan_item_get(item_id=item_id)
+    except PlanItem.DoesNotExist:
+        raise Http404(_("No such plan item.")) from None
+
+
+@member_required(write=True)
+def plan_item_delete_view(request, item_id):
+    item = _item_or_404(item_id)
+    if request.method == "POST":
+        plan_item_delete(item=item, actor=request.user)
+        messages.success(request, _("Month %(month)d was taken out of the plan.") % {"month": item.month})
+    return redirect(_planning_url(item.year))
 
 
 @member_required(write=True)
 def plan_item_adjust_view(request, item_id):
-    try:
-        item = plan_item_get(item_id=item_id)
-    except PlanItem.DoesNotExist:
-        raise Http404(_("No such plan item.")) from None
+    item = _item_or_404(item_id)
     initial = {
         "month": item.month,
         "theme": item.theme,

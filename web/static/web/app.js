@@ -83,3 +83,9 @@
   document.addEventListener("DOMContentLoaded", function () { setup(document); });
   document.addEventListener("htmx:afterSwap", function (event) { setup(event.target); });
 })();
+
+// A form marked data-confirm asks before it is sent (deleting a plan item...).
+document.addEventListener("submit", (event) => {
+  const message = event.target.dataset && event.target.dataset.confirm;
+  if (message && !window.confirm(message)) event.preventDefault();
+});
