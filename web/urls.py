@@ -2,7 +2,23 @@
 
 from django.urls import path
 
-from .views import account, assessment, audit, auth, cases, city, drill, enterprises, events, home, intake, members, notices, planning
+from .views import (
+    account,
+    assessment,
+    audit,
+    auth,
+    cases,
+    city,
+    drill,
+    enterprises,
+    events,
+    home,
+    intake,
+    members,
+    notices,
+    planning,
+    printing,
+)
 
 app_name = "web"
 
@@ -42,12 +58,16 @@ urlpatterns = [
     path("events/<int:event_id>/record/", events.event_record_view, name="event-record"),
     path("events/<int:event_id>/record/case/", events.event_record_case_view, name="event-record-case"),
     path("events/<int:event_id>/qr.svg", events.event_qr_svg_view, name="event-qr"),
+    path("events/<int:event_id>/print/", printing.event_record_print_view, name="event-print"),
+    path("events/<int:event_id>/poster/", printing.event_poster_view, name="event-poster"),
+    path("events/<int:event_id>/poster.png", printing.event_poster_png_view, name="event-poster-png"),
     # Cases
     path("cases/", cases.case_list_view, name="case-list"),
     path("cases/new/", cases.case_create_view, name="case-create"),
     path("cases/export.xlsx", cases.case_export_view, name="case-export"),
     path("cases/<int:case_id>/", cases.case_detail_view, name="case-detail"),
     path("cases/<int:case_id>/correct/", cases.case_correct_view, name="case-correct"),
+    path("cases/<int:case_id>/print/referral/", printing.case_referral_print_view, name="case-print-referral"),
     path("cases/<int:case_id>/<slug:action>/", cases.case_action_view, name="case-action"),
     # Enterprises
     path("enterprises/", enterprises.enterprise_list_view, name="enterprise-list"),
