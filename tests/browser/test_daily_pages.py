@@ -128,3 +128,30 @@ def test_printable_qr_poster_and_png(new_page, url, shot):
     assert png.body()[:8] == b"\x89PNG\r\n\x1a\n"
     shot(page, "25-qr-poster-png")
     assert errors == []
+
+
+def test_phone_menu_shows_every_item_and_calendar_keeps_numbers(new_page, url, shot):
+    in_thread(_event, "e2ecounty")
+    page = new_page(phone=True)
+    sign_in(page, url, "e2ecounty", "e2ecounty-staff")
+    width = page.viewport_size["width"]
+    for link in page.locator("nav.nav a").all():  # every menu item inside the screen, none scrolled away
+        box = link.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, link.inner_text()
+    assert page.evaluate(
+        "document.querySelector('nav.nav').scrollWidth <= document.querySelector('nav.nav').clientWidth"
+    )
+    shot(page, "26-phone-menu")
+    page.goto(url("e2ecounty", "/events/calendar/?month=" + _event_month()))
+    listing = page.locator(".calendar-list")
+    assert listing.is_visible() and "十万职工安康行·进园区" in listing.inner_text()
+    for cell_link in page.locator(".calendar .ev").all():
+        assert cell_link.evaluate("a => a.scrollWidth <= a.clientWidth + 1")  # "第1期" whole, not "第…"
+    shot(page, "27-phone-calendar")
+    assert page.js_errors == []
+
+
+def _event_month() -> str:
+    import datetime
+
+    return (today() + datetime.timedelta(days=10)).strftime("%Y-%m")

@@ -8,6 +8,7 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from oversight.assessment import scoring
@@ -118,6 +119,16 @@ def points(value):
 @register.filter
 def metric_name(metric):
     return scoring.metric_label(metric)
+
+
+@register.filter
+def tel(phone):
+    """A phone number as a tap-to-call link (a phone dials it); only for numbers shown whole."""
+    phone = (phone or "").strip()
+    digits = "".join(ch for ch in phone if ch.isdigit() or ch == "+")
+    if not digits:
+        return phone
+    return format_html('<a class="tel" href="tel:{}">{}</a>', digits, phone)
 
 
 @register.inclusion_tag("web/charts/progress.svg.html")
