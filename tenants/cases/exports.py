@@ -64,31 +64,39 @@ def _row(case: Case, *, show_contact: bool) -> list:
 
 
 def case_list_xlsx(*, cases: QuerySet[Case] | Iterable[Case], show_contact: bool, title: str) -> bytes:
+    """Written row by row (openpyxl's write-only mode): a county's whole list in well under a second."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     if isinstance(cases, QuerySet):
         cases = cases.select_related("event", "enterprise", "topic", "department")[: MAX_EXPORT_ROWS + 1]
     cases = list(cases)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Cases")
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Cases"))
     columns = _columns()
-    sheet.append([heading for heading, _width in columns])
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for case in cases[:MAX_EXPORT_ROWS]:
-        sheet.append(_row(case, show_contact=show_contact))
-        for column in (7, 14, 15):  # dates as dates, written the Chinese way
-            sheet.cell(row=sheet.max_row, column=column).number_format = "yyyy-mm-dd"
-    if len(cases) > MAX_EXPORT_ROWS:
-        sheet.append([_("Only the first %(n)d cases are in this file: narrow the filters.") % {"n": MAX_EXPORT_ROWS}])
     for index, (_heading, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "C3"
+    bold = Font(bold=True)
+
+    def cell(value, **style):
+        written = WriteOnlyCell(sheet, value=value)
+        for name, setting in style.items():
+            setattr(written, name, setting)
+        return written
+
+    sheet.append([cell(title, font=bold)])
+    sheet.append([cell(heading, font=bold) for heading, _width in columns])
+    dates = {6, 13, 14}  # raised on, deadline, finished on: dates as dates, written the Chinese way
+    for case in cases[:MAX_EXPORT_ROWS]:
+        row = _row(case, show_contact=show_contact)
+        sheet.append(
+            [cell(value, number_format="yyyy-mm-dd") if i in dates and value else value for i, value in enumerate(row)]
+        )
+    if len(cases) > MAX_EXPORT_ROWS:
+        sheet.append([_("Only the first %(n)d cases are in this file: narrow the filters.") % {"n": MAX_EXPORT_ROWS}])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

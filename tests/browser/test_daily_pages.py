@@ -10,6 +10,33 @@ from .conftest import in_thread, sign_in, today
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 
+def _clean_up() -> None:
+    """What these tests commit goes again: the other tests (browser or not) count notices, publications,
+    adjustments and event numbers and must not meet ours."""
+    from django_tenants.utils import schema_context
+
+    from oversight.assessment.models import Adjustment, Publication
+    from oversight.rollup.models import Notice, UnionYearStats
+    from shared.unions.models import Union
+    from tenants.events.models import Event, EventCounter
+
+    unions = Union.objects.filter(code__in=["e2ecity", "e2ecounty"])
+    Notice.objects.filter(union__in=unions).delete()
+    Publication.objects.filter(city__in=unions).delete()
+    Adjustment.objects.filter(city__in=unions).delete()
+    UnionYearStats.objects.filter(union__in=unions).delete()
+    with schema_context("e2ecounty"):
+        Event.objects.all().delete()
+        EventCounter.objects.update(last_number=0)
+
+
+@pytest.fixture(autouse=True)
+def clean(e2e_server):
+    in_thread(_clean_up)  # also after a run that stopped half-way
+    yield
+    in_thread(_clean_up)
+
+
 def _notices(username: str, code: str) -> list[int]:
     from oversight.rollup.models import Notice, NoticeKind
     from shared.accounts.models import User

@@ -8,7 +8,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from oversight.assessment.models import Adjustment, Export, Publication
+from oversight.assessment.models import Export, Publication
 from oversight.rollup.services import rollup_refresh
 from tests.oversight.assessment.helpers import STRONG, roll_up
 
@@ -147,4 +147,3 @@ def test_exports_made_before_a_reopen_are_marked_out_of_date(page, world, year):
     line_before = content[content.index(f'id="export-{before.pk}"') :].split("</li>")[0]
     line_after = content[content.index(f'id="export-{after.pk}"') :].split("</li>")[0]
     assert "已过时" in line_before and "已过时" not in line_after
-    assert Adjustment.objects.count() == 0
