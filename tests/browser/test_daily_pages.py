@@ -133,6 +133,13 @@ def test_county_reads_its_published_assessment(new_page, url, shot):
         )
         shot(page, "22-county-assessment-phone" if phone else "22-county-assessment")
         assert page.js_errors == []
+    city = new_page()
+    sign_in(city, url, "e2ecity", "e2ecity-admin")
+    city.goto(url("e2ecity", "/city/assessment/"))
+    published = city.locator("p.notice").first.inner_text()
+    assert "发布" in published and "T" not in published and "年" in published  # local, Chinese, no raw ISO
+    shot(city, "28-city-assessment")
+    assert city.js_errors == []
 
 
 def test_printable_qr_poster_and_png(new_page, url, shot):

@@ -117,6 +117,12 @@ def points(value):
 
 
 @register.filter
+def metric_of(value, metric):
+    """A figure or threshold of `metric` as readers expect it (a rate's 0.25 as 25%)."""
+    return scoring.metric_display(metric or "", value)
+
+
+@register.filter
 def metric_name(metric):
     return scoring.metric_label(metric)
 
