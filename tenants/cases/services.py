@@ -402,6 +402,17 @@ def _correct_dispute_fields(case: Case, dispute: dict, errors: dict) -> dict:
     return values
 
 
+def _apply_correction(record, values: dict) -> list[str]:
+    """Set the values that differ on `record` (a case or its dispute detail); one "field: old → new" line each."""
+    lines = []
+    for name, value in values.items():
+        if getattr(record, name) != value:
+            field = type(record)._meta.get_field(name).verbose_name
+            lines.append(f"{field}: {_shown(getattr(record, name))} → {_shown(value)}")
+            setattr(record, name, value)
+    return lines
+
+
 @transaction.atomic
 def case_correct(*, case: Case, actor, reason: str, dispute: dict | None = None, **changes) -> Case:
     """Correct what was recorded of a case (a wrong title, the submitter's phone, the enterprise, a dispute's
@@ -427,16 +438,7 @@ def case_correct(*, case: Case, actor, reason: str, dispute: dict | None = None,
     if errors:
         raise _fields_error(errors)
 
-    lines = []
-    for name, value in values.items():
-        if getattr(case, name) != value:
-            lines.append(f"{Case._meta.get_field(name).verbose_name}: {_shown(getattr(case, name))} → {_shown(value)}")
-            setattr(case, name, value)
-    for name, value in dispute_values.items():
-        if getattr(detail, name) != value:
-            field = DisputeDetail._meta.get_field(name).verbose_name
-            lines.append(f"{field}: {_shown(getattr(detail, name))} → {_shown(value)}")
-            setattr(detail, name, value)
+    lines = _apply_correction(case, values) + _apply_correction(detail, dispute_values)
     if not lines:
         raise _fields_error({"reason": [_("Nothing was changed.")]})
     case.save()
