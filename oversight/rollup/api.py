@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from shared.accounts.permissions import IsCityUnionMember, IsUnionReader
 from shared.core.serializers import OptionalYearSerializer, validated
+from shared.unions.archiving import union_children_left_out
 from shared.unions.selectors import union_child_get
 from tenants.cases.selectors import case_list
 from tenants.events.selectors import event_list
@@ -34,11 +35,13 @@ class CityViewSet(viewsets.ViewSet):
     @action(detail=False, methods=["get"])
     def compliance(self, request):
         """Quota compliance of each child union for a year, from the roll-up: quota, events held and planned,
-        pace (done / on_track / at_risk / missed) and when the figures were computed."""
+        pace (done / on_track / at_risk / missed) and when the figures were computed; `left_out` names the
+        unions archived by then, which the year's figures no longer count."""
         data = validated(OptionalYearSerializer, request.query_params)
         year = data.get("year") or timezone.localdate().year
         rows = compliance_for_city(city=request.tenant, year=year)
-        return Response(ComplianceSerializer({"year": year, "results": rows}).data)
+        left_out = union_children_left_out(union=request.tenant, year=year)
+        return Response(ComplianceSerializer({"year": year, "results": rows, "left_out": left_out}).data)
 
 
 class ChildUnionViewSet(viewsets.GenericViewSet):

@@ -37,9 +37,18 @@ class ComplianceRowSerializer(serializers.Serializer):
         return str(PACE_LABELS[row["pace"]])
 
 
+class LeftOutUnionSerializer(serializers.Serializer):
+    """A child union the year's figures leave out, because it was archived by then."""
+
+    code = serializers.CharField()
+    name = serializers.CharField()
+    archived_on = serializers.DateField()
+
+
 class ComplianceSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     results = ComplianceRowSerializer(many=True)
+    left_out = LeftOutUnionSerializer(many=True)
 
 
 class DrillEventSerializer(serializers.ModelSerializer):

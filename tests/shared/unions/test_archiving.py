@@ -19,6 +19,7 @@ from tests.conftest import host
 from tests.factories import PASSWORD
 
 THIS_YEAR = timezone.localdate().year
+THIS_DAY = timezone.localdate()
 
 
 def fresh(code: str) -> Union:
@@ -64,6 +65,10 @@ def test_the_city_leaves_it_out_from_the_year_it_was_archived_and_says_so(world)
     assert "已归档" in dashboard and "测试二县总工会" in dashboard
     assessment = city_staff.get(f"/city/assessment/?year={THIS_YEAR}").content.decode()
     assert "已归档" in assessment
+    compliance = city_staff.get(f"/api/v1/city/compliance/?year={THIS_YEAR}").json()
+    assert [row["union"]["code"] for row in compliance["results"]] == ["tcounty1"]
+    assert [(u["code"], u["archived_on"]) for u in compliance["left_out"]] == [("tcounty2", THIS_DAY.isoformat())]
+    assert city_staff.get(f"/api/v1/city/compliance/?year={last_year}").json()["left_out"] == []
     # Restored, it counts again.
     union_restore(union=fresh("tcounty2"))
     assert codes(compliance_for_city(city=fresh("tcity"), year=THIS_YEAR)) == {"tcounty1", "tcounty2"}
