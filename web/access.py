@@ -28,36 +28,48 @@ def denied(request, message, *, status=403):
     return render(request, "web/denied.html", {"message": message}, status=status)
 
 
-def member_required(view=None, *, write: bool = False, city: bool = False, admin: bool = False):
+def membership_or_refusal(request):
+    """(membership, None) for a member of the union whose host was called, or (None, the refusal page)."""
+    union = request_union(request)
+    if union is None:
+        return None, denied(request, _("This page is served on a union's own address."), status=404)
+    if not request.user.is_authenticated:
+        return None, redirect_to_login(request.get_full_path())
+    membership = membership_for(user=request.user, union=union)
+    if membership is None:
+        return None, denied(
+            request,
+            _("Your account is not a member of %(union)s. Sign in with an account of this union.")
+            % {"union": union.name},
+        )
+    return membership, None
+
+
+def member_required(
+    view=None, *, write: bool = False, city: bool = False, admin: bool = False, own_account: bool = False
+):
     """Decorate a page view of a union host.
 
     write: the page itself is a form that changes data (admin and staff only, also for GET).
     city: only a city union's members (the city's own host).
     admin: only the union's administrators.
-    Whatever the flags, a POST needs a role that may write.
+    own_account: a page of one's own account (e.g. one's password): every role may use it, POST included.
+    Otherwise, whatever the flags, a POST needs a role that may write.
     """
 
     def decorator(func):
         @wraps(func)
         def wrapper(request, *args, **kwargs):
-            union = request_union(request)
-            if union is None:
-                return denied(request, _("This page is served on a union's own address."), status=404)
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            membership = membership_for(user=request.user, union=union)
-            if membership is None:
-                return denied(
-                    request,
-                    _("Your account is not a member of %(union)s. Sign in with an account of this union.")
-                    % {"union": union.name},
-                )
+            membership, refusal = membership_or_refusal(request)
+            if refusal is not None:
+                return refusal
             request.membership = membership
-            if city and not union.is_city:
+            if city and not request_union(request).is_city:
                 return denied(request, _("Only a city union's staff can open this page."))
             if admin and not membership.is_admin:
                 return denied(request, _("Only the union's administrators can do this."))
-            if (write or request.method not in ("GET", "HEAD", "OPTIONS")) and not membership.can_write:
+            writes = write or request.method not in ("GET", "HEAD", "OPTIONS")
+            if writes and not own_account and not membership.can_write:
                 return denied(request, _("Your role can read but not change anything."))
             return func(request, *args, **kwargs)
 

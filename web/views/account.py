@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
-from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -21,31 +20,13 @@ from shared.accounts.invitations import invitation_accept, invitation_for_token,
 from shared.accounts.models import Membership
 from shared.accounts.selectors import membership_for
 from shared.core.exceptions import ApplicationError
-from web.access import denied, request_union
+from web.access import denied, member_required, request_union
 from web.forms import apply_error
 
 
 def any_member(view):
     """A page of one's own account: every member of this union, whatever the role, may use it (also POST)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        union = request_union(request)
-        if union is None:
-            return denied(request, _("This page is served on a union's own address."), status=404)
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        membership = membership_for(user=request.user, union=union)
-        if membership is None:
-            return denied(
-                request,
-                _("Your account is not a member of %(union)s. Sign in with an account of this union.")
-                % {"union": union.name},
-            )
-        request.membership = membership
-        return view(request, *args, **kwargs)
-
-    return wrapper
+    return member_required(view, own_account=True)
 
 
 def union_host_only(view):
