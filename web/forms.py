@@ -329,6 +329,12 @@ class IntakeForm(forms.Form):
         max_length=2000,
         min_length=5,
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": 2000}),
+        # Plain words for a worker on a phone, instead of Django's stock "Ensure this value has…".
+        error_messages={
+            "required": _("Please describe your problem or suggestion."),
+            "min_length": _("Please write a little more: at least %(limit_value)d characters."),
+            "max_length": _("Please shorten it to at most %(limit_value)d characters (now %(show_value)d)."),
+        },
     )
     submitter_name = forms.CharField(label=_("Your name (optional)"), max_length=50, required=False)
     submitter_phone = forms.RegexField(

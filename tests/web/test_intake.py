@@ -89,7 +89,15 @@ def test_malformed_or_oversized_input_gets_a_clear_message(intake, in_union):
     assert "2000" in content
     response = client.post(url, {"kind": "request", "description": "y" * 17000})
     assert response.status_code == 413
-    assert "提交的内容太长" in response.content.decode()
+    content = response.content.decode()
+    assert "提交的内容太长" in content
+    assert "y" * 17000 in content  # what the worker typed is still in the form, to shorten and send again
+    assert "请精简到 2000 个字以内（现在 17000 个字）。" in content
+    response = client.post(url, {"kind": "request", "description": "短"})
+    assert "请再多写一点：至少 5 个字。" in response.content.decode()
+    response = client.post(url, {"kind": "request", "description": ""})
+    assert "请描述您的问题或建议。" in response.content.decode()
+    assert "确保" not in response.content.decode()  # never Django's stock wording
     response = client.post(url, data=b"\xff\xfe garbage", content_type="application/octet-stream")
     assert response.status_code == 400
     broken = Client(HTTP_HOST=host("tcounty1"), REMOTE_ADDR=fresh_ip(), raise_request_exception=False)

@@ -56,6 +56,15 @@ def _title(description: str) -> str:
     return first_line if len(first_line) <= TITLE_LENGTH else first_line[: TITLE_LENGTH - 1] + "…"
 
 
+def _too_long(request, *, event, union):
+    """The form again, with what the worker typed, saying it is too long: nothing is saved or counted.
+    (Django itself refuses bodies above DATA_UPLOAD_MAX_MEMORY_SIZE before this, and nginx above its limit.)"""
+    form = IntakeForm(request.POST)
+    form.is_valid()
+    form.add_error(None, _("What you sent is too long. Please shorten it and try again."))
+    return render(request, "web/intake/form.html", {"form": form, "event": event, "union": union}, status=413)
+
+
 @csrf_protect
 @require_http_methods(["GET", "POST"])
 def intake_view(request, token):
@@ -68,7 +77,7 @@ def intake_view(request, token):
         except ValueError:
             length = MAX_BODY_BYTES + 1
         if length > MAX_BODY_BYTES:
-            return _refuse(request, _("What you sent is too long. Please shorten it and try again."), 413)
+            return _too_long(request, event=event, union=union)
         device = device_id(request)
         refusal = device and submission_refusal(request, device=device, union=union, event_id=event.pk)
         if refusal:
