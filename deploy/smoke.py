@@ -357,7 +357,7 @@ def run_checks(client: Client, env: dict, stack: Stack) -> dict:
         cookies,
     )
     check(
-        sent.status == 302 and sent.headers.get("location", "").endswith("/thanks/"),
+        sent.status == 302 and "/thanks/?receipt=" in sent.headers.get("location", ""),
         "the worker's QR submission is accepted through nginx",
         f"{sent.status} {sent.text[:300]}",
     )

@@ -24,7 +24,8 @@ class CaseFilter(django_filters.FilterSet):
         fields = ["status", "kind", "topic", "department", "event", "overdue", "date_from", "date_to", "q"]
 
     def search(self, queryset, name, value):
-        """Keyword search over the title, the description, the submitter and the enterprise's name."""
+        """Keyword search over the title, the description, the submitter, the enterprise's name and (exactly)
+        the receipt code a worker quotes."""
         value = value.strip()
         if not value:
             return queryset
@@ -34,4 +35,5 @@ class CaseFilter(django_filters.FilterSet):
             | Q(submitter_name__icontains=value)
             | Q(submitter_phone__icontains=value)
             | Q(enterprise__name__icontains=value)
+            | Q(receipt_code=value.upper())
         )

@@ -44,6 +44,8 @@ class Case(models.Model):
     # The submitter's contact data is personal data: masked in lists, whole only for the union's staff.
     submitter_name = models.CharField(_("submitter"), max_length=100, blank=True)
     submitter_phone = models.CharField(_("submitter phone"), max_length=30, blank=True)
+    # Given to a worker who submits by QR or leaves a phone number, to follow the case without an account.
+    receipt_code = models.CharField(_("receipt code"), max_length=8, blank=True)
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
         verbose_name=_("enterprise"),
@@ -89,6 +91,9 @@ class Case(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="referred") | Q(department__isnull=False, deadline__isnull=False),
                 name="case_referred_has_department_and_deadline",
+            ),
+            models.UniqueConstraint(
+                fields=["receipt_code"], condition=~Q(receipt_code=""), name="case_receipt_code_unique"
             ),
         ]
         indexes = [models.Index(fields=["status", "deadline"]), models.Index(fields=["raised_on"])]

@@ -5,6 +5,7 @@ from, to, note), the raise included."""
 from __future__ import annotations
 
 import datetime
+import secrets
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -147,6 +148,17 @@ def _check_dispute(*, kind: str, dispute: dict | None, errors: dict) -> None:
         errors["dispute"] = [_("Only a labour dispute case has dispute details.")]
 
 
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O or 1/I: read aloud or typed from a phone
+
+
+def receipt_code_new() -> str:
+    """An 8-character code no other case of this union has (32**8 codes: a clash is rare, and retried)."""
+    while True:
+        code = "".join(secrets.choice(RECEIPT_ALPHABET) for _position in range(8))
+        if not Case.objects.filter(receipt_code=code).exists():
+            return code
+
+
 @transaction.atomic
 def case_raise(
     *,
@@ -188,6 +200,7 @@ def case_raise(
         topic=topic if topic is not None else (event.topic if event is not None else None),
         raised_on=raised_on,
         created_by=_user(actor),
+        receipt_code=receipt_code_new() if source == CaseSource.QR or submitter_phone.strip() else "",
     )
     case.full_clean(validate_unique=False, validate_constraints=False)
     case.save()

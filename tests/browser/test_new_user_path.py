@@ -151,7 +151,7 @@ def test_county_records_an_event_on_site_and_the_city_sees_the_progress(new_page
     worker.fill("#id_description", "夜班结束后园区没有公交车，希望增开一趟夜班公交。")
     worker.fill("#id_submitter_phone", "13900001111")
     worker.click("button:has-text('提交')")
-    worker.wait_for_url(re.compile(r"/thanks/$"))
+    worker.wait_for_url(re.compile(r"/thanks/\?receipt="))
     assert "谢谢，我们已收到。" in worker.content()
     shot(worker, "09-qr-thanks-phone")
 

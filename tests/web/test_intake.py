@@ -47,14 +47,16 @@ def test_worker_submits_a_problem_without_an_account(intake, in_union, make_case
     response = client.post(
         url, {"kind": "request", "description": "宿舍热水经常停，希望解决。", "submitter_phone": "13700001234"}
     )
-    assert response.status_code == 302 and response["Location"].endswith("/thanks/")
+    assert response.status_code == 302 and "/thanks/?receipt=" in response["Location"]
     thanks = client.get(response["Location"]).content.decode()
     assert "谢谢，我们已收到。" in thanks and "别人的问题" not in thanks
     with in_union("tcounty1"):
         case = Case.objects.get(source="qr")
         assert (case.event_id, case.created_by, case.kind) == (event.pk, None, "request")
+        assert len(case.receipt_code) == 8
         assert case.title == "宿舍热水经常停，希望解决。"
         assert case.transitions.get().actor is None
+    assert f'您的回执码： <strong class="receipt-code">{case.receipt_code}</strong>' in thanks
 
 
 @pytest.mark.parametrize("token", ["garbage", "1", "eyJ1IjoidGNvdW50eTEiLCJlIjoxfQ:forged"])
@@ -63,6 +65,29 @@ def test_a_forged_token_is_refused(intake, token):
     response = client.get(f"/q/{token}/")
     assert response.status_code == 404
     assert "二维码无效" in response.content.decode()
+
+
+def test_the_thanks_page_shows_only_a_receipt_code_it_signed(intake):
+    _event, url, client = intake
+    for forged in ("ABCDEFGH", "ABCDEFGH:forged", "请拨打电话"):
+        page = client.get(f"{url}thanks/?receipt={forged}").content.decode()
+        assert "谢谢，我们已收到。" in page and "回执码" not in page and "receipt-code" not in page
+
+
+def test_a_case_with_a_phone_number_gets_a_receipt_code_and_one_without_none(world, in_union):
+    from tenants.cases.selectors import case_list
+    from tenants.cases.services import case_raise
+
+    with in_union("tcounty1"):
+        staff = world.user("tcounty1-staff")
+        with_phone = case_raise(
+            actor=staff, kind="request", title="欠薪", source="hotline", submitter_phone="13800001111"
+        )
+        without = case_raise(actor=staff, kind="request", title="咨询社保", source="hotline")
+    assert len(with_phone.receipt_code) == 8 and set(with_phone.receipt_code) <= set("23456789ABCDEFGHJKLMNPQRSTUVWXYZ")
+    assert without.receipt_code == ""
+    with in_union("tcounty1"):  # staff find the case by the code the worker quotes, in any case
+        assert list(case_list(filters={"q": with_phone.receipt_code.lower()})) == [with_phone]
 
 
 def test_a_token_of_one_union_is_worthless_on_another_host(intake):

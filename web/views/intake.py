@@ -8,8 +8,10 @@ parsed, CSRF-protected, and the page shows nothing of other cases.
 
 from __future__ import annotations
 
+from django.core import signing
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -31,6 +33,7 @@ from web.qr import (
 )
 
 TITLE_LENGTH = 40
+RECEIPT_SALT = "web.intake.receipt"
 REFUSALS = {
     "device": _lazy("Too many submissions from this device. Please wait ten minutes and try again."),
     "address": _lazy("Too many submissions from this network. Please wait ten minutes and try again."),
@@ -92,7 +95,7 @@ def intake_view(request, token):
             data = form.cleaned_data
             try:
                 with transaction.atomic():
-                    case_raise(
+                    case = case_raise(
                         actor=None,
                         kind=data["kind"],
                         title=_title(data["description"]),
@@ -108,7 +111,8 @@ def intake_view(request, token):
             else:
                 # Only accepted submissions count: a typo or a refused one never uses up the allowance.
                 submission_count(request, device=device, union=union, event_id=event.pk)
-                return redirect("web:intake-thanks", token=token)
+                receipt = signing.dumps(case.receipt_code, salt=RECEIPT_SALT)
+                return redirect(f"{reverse('web:intake-thanks', kwargs={'token': token})}?receipt={receipt}")
         status = 400
     else:
         form = IntakeForm()
@@ -122,4 +126,9 @@ def intake_thanks_view(request, token):
     union, event = _event_for(request, token)
     if event is None:
         return _refuse(request, _("This QR code is not valid, or its event is closed."), 404)
-    return render(request, "web/intake/thanks.html", {"event": event, "union": union, "token": token})
+    try:  # signed, so the page never shows a code nobody was given
+        receipt_code = signing.loads(request.GET.get("receipt", ""), salt=RECEIPT_SALT, max_age=3600)
+    except signing.BadSignature:
+        receipt_code = ""
+    context = {"event": event, "union": union, "token": token, "receipt_code": receipt_code}
+    return render(request, "web/intake/thanks.html", context)
