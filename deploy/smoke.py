@@ -257,9 +257,10 @@ def render_site(chain: Path, key: Path) -> Path:
 
 
 SECOND_CITY = f"""
-from shared.accounts.services import membership_grant, user_create
+from shared.accounts.models import User
+from shared.accounts.services import membership_grant
 from shared.unions.models import Union
-user = user_create(username="{OTHER_CITY}-admin", password="{PASSWORD}")
+user = User.objects.create_user(username="{OTHER_CITY}-admin", password="{PASSWORD}")
 membership_grant(user=user, union=Union.objects.get(code="{OTHER_CITY}"), role="admin")
 """
 
