@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import logging
 import uuid
 
@@ -11,6 +13,7 @@ import segno
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.utils.crypto import salted_hmac
 
 from web.client_ip import client_ip
 
@@ -22,14 +25,29 @@ DEVICE_COOKIE_AGE = 365 * 24 * 3600
 MAX_BODY_BYTES = 16 * 1024
 
 
+SHORT_MAC_LENGTH = 10  # base32 characters: 50 bits, far beyond guessing under the submission limits
+
+
+def _short_mac(*, union_code: str, event_id: int) -> str:
+    digest = salted_hmac(SALT, f"{union_code}:{event_id}").digest()
+    return base64.b32encode(digest).decode()[:SHORT_MAC_LENGTH].lower()
+
+
 def intake_token(*, union, event) -> str:
-    """The same token every time for one event (a printed poster stays valid); signed with SECRET_KEY, so it
-    cannot be guessed from the event id nor moved to another union."""
-    return signing.Signer(salt=SALT).sign_object({"u": union.code, "e": event.pk}, compress=False)
+    """A short token, the same every time for one event (a printed poster stays valid): the event id and a
+    MAC keyed with SECRET_KEY and the union, so it cannot be guessed from the id nor moved to another union.
+    Short enough to read off a poster and type into a phone (``/q/12-abcdefghij/``)."""
+    return f"{event.pk}-{_short_mac(union_code=union.code, event_id=event.pk)}"
 
 
 def intake_event_id(*, union, token: str) -> int | None:
-    """The event id a token names, when it is genuine and was made for this union; else None."""
+    """The event id a token names, when it is genuine and was made for this union; else None. Tokens of the
+    first, longer form (a signed object) printed on earlier posters are still honoured."""
+    event_part, _dash, mac = token.partition("-")
+    if event_part.isdigit() and mac:
+        event_id = int(event_part)
+        expected = _short_mac(union_code=union.code, event_id=event_id)
+        return event_id if hmac.compare_digest(mac.lower(), expected) else None
     try:
         payload = signing.Signer(salt=SALT).unsign_object(token)
     except (signing.BadSignature, ValueError, TypeError, UnicodeDecodeError):

@@ -90,6 +90,22 @@ def test_a_case_with_a_phone_number_gets_a_receipt_code_and_one_without_none(wor
         assert list(case_list(filters={"q": with_phone.receipt_code.lower()})) == [with_phone]
 
 
+def test_the_link_is_short_enough_to_type_and_earlier_long_links_still_work(intake, world):
+    from django.core import signing
+
+    from web.qr import SALT
+
+    event, url, client = intake
+    assert len(url) <= len(f"/q/{event.pk}-") + 11  # e.g. /q/12-abcdefghij/
+    event_part, mac = url.strip("/").split("/")[1].split("-")
+    assert client.get(f"/q/{event_part}-{mac.upper()}/").status_code == 200  # typed in capitals
+    assert client.get(f"/q/{int(event_part) + 1}-{mac}/").status_code == 404  # another event's id, same MAC
+    altered = mac[:-1] + ("a" if mac[-1] != "a" else "b")
+    assert client.get(f"/q/{event_part}-{altered}/").status_code == 404
+    long_token = signing.Signer(salt=SALT).sign_object({"u": "tcounty1", "e": event.pk}, compress=False)
+    assert client.get(f"/q/{long_token}/").status_code == 200  # a poster printed before the short links
+
+
 def test_a_token_of_one_union_is_worthless_on_another_host(intake):
     _event, url, _client = intake
     assert Client(HTTP_HOST=host("tcounty2")).get(url).status_code == 404
