@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from deploy import embedded  # noqa: E402
+from deploy.processes import celery_beat_command, celery_worker_command  # noqa: E402
 
 PYTHON = sys.executable
 
@@ -55,27 +56,8 @@ def run_demo() -> int:
     manage(env, "load_demo")
     children = [
         subprocess.Popen([PYTHON, "manage.py", "runserver", f"0.0.0.0:{port}"], cwd=ROOT, env=env),
-        subprocess.Popen(
-            [PYTHON, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO", "--concurrency", "2"],
-            cwd=ROOT,
-            env=env,
-        ),
-        subprocess.Popen(
-            [
-                PYTHON,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "beat",
-                "--loglevel",
-                "INFO",
-                "--schedule",
-                str(embedded.DATA_DIR / "celerybeat-schedule"),
-            ],
-            cwd=ROOT,
-            env=env,
-        ),
+        subprocess.Popen(celery_worker_command(), cwd=ROOT, env=env),
+        subprocess.Popen(celery_beat_command(schedule=embedded.DATA_DIR / "celerybeat-schedule"), cwd=ROOT, env=env),
     ]
     time.sleep(2)
     print_banner(env, port)

@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from deploy import embedded  # noqa: E402
 from deploy.nginx_site import write_local_nginx  # noqa: E402
+from deploy.processes import celery_beat_command, celery_worker_command  # noqa: E402
 
 BASE_DOMAIN = "gongqing.test"
 HTTP_PORT = int(os.environ.get("SMOKE_HTTP_PORT", "8104"))
@@ -647,40 +648,8 @@ def main() -> int:
         nginx_dir = render_site(chain, key)
         phase("Starting gunicorn, Celery worker and beat, nginx ...")
         stack.start("gunicorn", [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "config.wsgi"], env)
-        stack.start(
-            "worker",
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--loglevel",
-                "INFO",
-                "--concurrency",
-                "2",
-                "--hostname",
-                "smoke@%h",
-            ],
-            env,
-        )
-        stack.start(
-            "beat",
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "beat",
-                "--loglevel",
-                "INFO",
-                "--schedule",
-                str(SMOKE_DIR / "celerybeat-schedule"),
-            ],
-            env,
-        )
+        stack.start("worker", celery_worker_command("--hostname", "smoke@%h"), env)
+        stack.start("beat", celery_beat_command(schedule=SMOKE_DIR / "celerybeat-schedule"), env)
         test = subprocess.run(
             [
                 NGINX,

@@ -4,8 +4,8 @@ Reading: any member of the union whose host is called (IsUnionReader). Writing: 
 (IsCityUnionAdmin). In this deployment the catalogues are one list shared by every city, so any city union's
 admin may edit them; county admins, staff and viewers get 403.
 
-Topics and departments behave the same; each viewset names its own selector and services, so what a URL calls
-is visible in the code.
+Topics and departments behave the same: one viewset calls the catalogue selector and services with the model its
+subclass names.
 """
 
 from django.shortcuts import get_object_or_404
@@ -19,14 +19,17 @@ from shared.accounts.permissions import IsCityUnionAdmin, IsUnionReader
 from shared.core.serializers import validated
 
 from . import services
-from .models import CatalogueEntry
-from .selectors import department_list, topic_list
+from .models import CatalogueEntry, Department, Topic
+from .selectors import catalogue_list
 from .serializers import CatalogueEntryInputSerializer, CatalogueEntrySerializer
 
 INCLUDE_INACTIVE = OpenApiParameter("include_inactive", bool, description="Also list deactivated entries")
 
 
 class _CatalogueViewSet(viewsets.GenericViewSet):
+    """Topics and departments follow the same rules (the catalogue services); a subclass names its model."""
+
+    model: type[CatalogueEntry]
     serializer_class = CatalogueEntrySerializer
     filter_backends: list = []
     pagination_class = None  # a catalogue is one short list
@@ -37,22 +40,9 @@ class _CatalogueViewSet(viewsets.GenericViewSet):
             return [IsUnionReader()]
         return [IsCityUnionAdmin()]
 
-    # Each catalogue names its selector and services.
-    def entries(self, *, include_inactive: bool):
-        raise NotImplementedError
-
-    def entry_create(self, **fields) -> CatalogueEntry:
-        raise NotImplementedError
-
-    def entry_update(self, entry: CatalogueEntry, **fields) -> CatalogueEntry:
-        raise NotImplementedError
-
-    def entry_set_active(self, entry: CatalogueEntry, *, active: bool) -> CatalogueEntry:
-        raise NotImplementedError
-
     def get_queryset(self):
         include = self.request.query_params.get("include_inactive", "").lower() in ("1", "true", "yes")
-        return self.entries(include_inactive=include or self.action != "list")
+        return catalogue_list(model=self.model, include_inactive=include or self.action != "list")
 
     def _entry(self, entry: CatalogueEntry, code: int = status.HTTP_200_OK) -> Response:
         return Response(CatalogueEntrySerializer(entry).data, status=code)
@@ -64,7 +54,8 @@ class _CatalogueViewSet(viewsets.GenericViewSet):
     @extend_schema(request=CatalogueEntryInputSerializer, responses={201: CatalogueEntrySerializer})
     def create(self, request):
         data = validated(CatalogueEntryInputSerializer, request.data)
-        return self._entry(self.entry_create(**data), status.HTTP_201_CREATED)
+        entry = services.catalogue_entry_create(model=self.model, actor=request.user, **data)
+        return self._entry(entry, status.HTTP_201_CREATED)
 
     @extend_schema(responses=CatalogueEntrySerializer)
     def retrieve(self, request, pk=None):
@@ -74,49 +65,29 @@ class _CatalogueViewSet(viewsets.GenericViewSet):
     def partial_update(self, request, pk=None):
         entry = self.get_object()
         data = validated(CatalogueEntryInputSerializer, request.data, partial=True)
-        return self._entry(self.entry_update(entry, **data))
+        return self._entry(services.catalogue_entry_update(entry=entry, actor=request.user, **data))
 
     @extend_schema(request=None, responses=CatalogueEntrySerializer)
     @action(detail=True, methods=["post"])
     def deactivate(self, request, pk=None):
         """Take an entry out of use (it stays on existing records); `activate` puts it back."""
-        return self._entry(self.entry_set_active(self.get_object(), active=False))
+        return self._entry(
+            services.catalogue_entry_update(entry=self.get_object(), actor=request.user, is_active=False)
+        )
 
     @extend_schema(request=None, responses=CatalogueEntrySerializer)
     @action(detail=True, methods=["post"])
     def activate(self, request, pk=None):
-        """Take an entry out of use (it stays on existing records); `activate` puts it back."""
-        return self._entry(self.entry_set_active(self.get_object(), active=True))
+        """Put an entry taken out of use back into use."""
+        return self._entry(services.catalogue_entry_update(entry=self.get_object(), actor=request.user, is_active=True))
 
     def get_object(self):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
 
 
 class TopicViewSet(_CatalogueViewSet):
-    def entries(self, *, include_inactive: bool):
-        return topic_list(include_inactive=include_inactive)
-
-    def entry_create(self, **fields):
-        return services.topic_create(actor=self.request.user, **fields)
-
-    def entry_update(self, entry, **fields):
-        return services.topic_update(topic=entry, actor=self.request.user, **fields)
-
-    def entry_set_active(self, entry, *, active: bool):
-        change = services.topic_activate if active else services.topic_deactivate
-        return change(topic=entry, actor=self.request.user)
+    model = Topic
 
 
 class DepartmentViewSet(_CatalogueViewSet):
-    def entries(self, *, include_inactive: bool):
-        return department_list(include_inactive=include_inactive)
-
-    def entry_create(self, **fields):
-        return services.department_create(actor=self.request.user, **fields)
-
-    def entry_update(self, entry, **fields):
-        return services.department_update(department=entry, actor=self.request.user, **fields)
-
-    def entry_set_active(self, entry, *, active: bool):
-        change = services.department_activate if active else services.department_deactivate
-        return change(department=entry, actor=self.request.user)
+    model = Department

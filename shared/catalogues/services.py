@@ -53,7 +53,10 @@ def _save(entry: CatalogueEntry) -> CatalogueEntry:
 
 
 @records_actor
-def _entry_create(model, *, actor, name: str, sort_order: int | None = None, is_active: bool = True) -> CatalogueEntry:
+def catalogue_entry_create(
+    *, model: type[CatalogueEntry], actor, name: str, sort_order: int | None = None, is_active: bool = True
+) -> CatalogueEntry:
+    """A new entry of one catalogue (Topic or Department), at the end of the list unless a place is given."""
     name = _clean_name(model, name)
     if sort_order is None:
         sort_order = (model.objects.aggregate(last=Max("sort_order"))["last"] or 0) + 1
@@ -61,7 +64,8 @@ def _entry_create(model, *, actor, name: str, sort_order: int | None = None, is_
 
 
 @records_actor
-def _entry_update(entry: CatalogueEntry, *, actor, **fields) -> CatalogueEntry:
+def catalogue_entry_update(*, entry: CatalogueEntry, actor, **fields) -> CatalogueEntry:
+    """Rename, move or take in/out of use an entry of either catalogue."""
     unknown = set(fields) - {"name", "sort_order", "is_active"}
     if unknown:
         raise ApplicationError(
@@ -77,32 +81,32 @@ def _entry_update(entry: CatalogueEntry, *, actor, **fields) -> CatalogueEntry:
 
 
 def topic_create(*, actor, name: str, sort_order: int | None = None, is_active: bool = True) -> Topic:
-    return _entry_create(Topic, actor=actor, name=name, sort_order=sort_order, is_active=is_active)
+    return catalogue_entry_create(model=Topic, actor=actor, name=name, sort_order=sort_order, is_active=is_active)
 
 
 def topic_update(*, topic: Topic, actor, **fields) -> Topic:
-    return _entry_update(topic, actor=actor, **fields)
+    return catalogue_entry_update(entry=topic, actor=actor, **fields)
 
 
 def topic_deactivate(*, topic: Topic, actor) -> Topic:
-    return _entry_update(topic, actor=actor, is_active=False)
+    return catalogue_entry_update(entry=topic, actor=actor, is_active=False)
 
 
 def topic_activate(*, topic: Topic, actor) -> Topic:
-    return _entry_update(topic, actor=actor, is_active=True)
+    return catalogue_entry_update(entry=topic, actor=actor, is_active=True)
 
 
 def department_create(*, actor, name: str, sort_order: int | None = None, is_active: bool = True) -> Department:
-    return _entry_create(Department, actor=actor, name=name, sort_order=sort_order, is_active=is_active)
+    return catalogue_entry_create(model=Department, actor=actor, name=name, sort_order=sort_order, is_active=is_active)
 
 
 def department_update(*, department: Department, actor, **fields) -> Department:
-    return _entry_update(department, actor=actor, **fields)
+    return catalogue_entry_update(entry=department, actor=actor, **fields)
 
 
 def department_deactivate(*, department: Department, actor) -> Department:
-    return _entry_update(department, actor=actor, is_active=False)
+    return catalogue_entry_update(entry=department, actor=actor, is_active=False)
 
 
 def department_activate(*, department: Department, actor) -> Department:
-    return _entry_update(department, actor=actor, is_active=True)
+    return catalogue_entry_update(entry=department, actor=actor, is_active=True)

@@ -1,6 +1,7 @@
 """deploy/nginx/gongqing.conf.template is a site Debian's nginx accepts (`nginx -t`), with every placeholder
 filled; `make smoke` runs it for real."""
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -40,7 +41,11 @@ def test_every_placeholder_is_named_in_the_readme_and_a_missing_value_is_refused
         render_site(partial)
 
 
-@pytest.mark.skipif(not Path(NGINX).exists(), reason="Debian's nginx is not installed (apt-get install nginx)")
+# Skipped only on a developer's machine without nginx; CI installs it (.ci/run), so there a missing nginx fails.
+@pytest.mark.skipif(
+    not Path(NGINX).exists() and not os.environ.get("CI"),
+    reason="Debian's nginx is not installed (apt-get install nginx)",
+)
 def test_nginx_accepts_the_site(tmp_path):
     main = write_local_nginx(tmp_path, values(tmp_path))
     site = (tmp_path / "gongqing.conf").read_text()

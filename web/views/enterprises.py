@@ -111,6 +111,8 @@ def _rejected_row(row: dict) -> dict:
     return dict(row, errors={_column(field): reasons for field, reasons in row["errors"].items()})
 
 
+# The example's credit code is deliberately not a valid one (its check character is wrong): an example row left
+# in the sheet is refused with that reason instead of being imported as a real enterprise.
 TEMPLATE_EXAMPLE = ["衢州市某某制造有限公司", "91330800MA2DXXXX0X", "制造业", "衢州智造新城", 120, "是", "市级"]
 
 
