@@ -296,6 +296,10 @@ AXES_VERBOSE = False
 # address ceiling lets 300 workers behind one NAT or venue Wi-Fi submit at one event.
 INTAKE_DEVICE_LIMIT = env.int("INTAKE_DEVICE_LIMIT", default=5)
 INTAKE_ADDRESS_LIMIT = env.int("INTAKE_ADDRESS_LIMIT", default=600)
+# Failed receipt look-ups (/r/: a wrong code or phone) per union and 10 minutes: per device and per client
+# address. A worker who finds their case is never counted; guessing a code is stopped long before it pays.
+RECEIPT_DEVICE_LIMIT = env.int("RECEIPT_DEVICE_LIMIT", default=10)
+RECEIPT_ADDRESS_LIMIT = env.int("RECEIPT_ADDRESS_LIMIT", default=100)
 
 # --- Logging: stdout (journald under systemd), the union's code on every line -------------------
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker's lines go through the same handler and format

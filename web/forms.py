@@ -415,3 +415,50 @@ class CaseCorrectForm(forms.Form):
         if dispute:
             result["dispute"] = dispute
         return result
+
+
+class ReceiptForm(forms.Form):
+    """A worker follows their case (/r/): the receipt code and the last 4 digits of the phone they left."""
+
+    receipt_code = forms.CharField(
+        label=_("Receipt code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false", "maxlength": 20}
+        ),
+        error_messages={"required": _("Please enter your receipt code.")},
+    )
+    phone_last4 = forms.RegexField(
+        label=_("Last 4 digits of your phone"),
+        regex=r"^[0-9]{4}$",
+        max_length=4,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 4}),
+        error_messages={
+            "required": _("Please enter the last 4 digits of your phone."),
+            "invalid": _("Please enter 4 digits."),
+        },
+    )
+
+
+RATING_CHOICES = [(n, n) for n in range(5, 0, -1)]
+
+
+class RatingForm(forms.Form):
+    """The worker's own rating (回访) of a finished case: 1 to 5 and an optional comment."""
+
+    satisfaction = forms.TypedChoiceField(
+        label=_("How satisfied are you with how it was handled?"),
+        choices=RATING_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Please choose from 1 to 5.")},
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
+        error_messages={
+            "max_length": _("Please shorten it to at most %(limit_value)d characters (now %(show_value)d).")
+        },
+    )

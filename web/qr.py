@@ -67,52 +67,75 @@ def device_id(request) -> str | None:
     return request.get_signed_cookie(DEVICE_COOKIE, default=None, salt=SALT)
 
 
-def ensure_device_cookie(request, response) -> None:
-    """Give a phone a device id on its first visit; the limits count per device and event."""
+def ensure_device_cookie(request, response, *, path: str = "/q/") -> None:
+    """Give a phone a device id on its first visit to the pages under `path` (the QR intake, the receipt
+    page); the limits count per device."""
     if device_id(request) is None:
         response.set_signed_cookie(
             DEVICE_COOKIE,
             uuid.uuid4().hex,
             salt=SALT,
             max_age=DEVICE_COOKIE_AGE,
-            path="/q/",
+            path=path,
             httponly=True,
             samesite="Lax",
             secure=settings.SESSION_COOKIE_SECURE,
         )
 
 
-def _keys(request, *, device: str, union, event_id: int) -> tuple[str, str]:
-    scope = f"{union.schema_name}|{event_id}"
+def _limit_keys(request, *, prefix: str, device: str, scope: str) -> tuple[str, str]:
     return tuple(
-        "web:intake:" + hashlib.sha256(f"{kind}|{who}|{scope}".encode()).hexdigest()
+        prefix + hashlib.sha256(f"{kind}|{who}|{scope}".encode()).hexdigest()
         for kind, who in (("device", device), ("address", client_ip(request) or "unknown"))
     )
 
 
-def submission_refusal(request, *, device: str, union, event_id: int) -> str | None:
-    """Which allowance is used up for this device and event ("device" or "address"), or None."""
-    device_key, address_key = _keys(request, device=device, union=union, event_id=event_id)
+def limit_refusal(
+    request, *, prefix: str, device: str, scope: str, device_limit: int, address_limit: int
+) -> str | None:
+    """Which allowance is used up in the current window ("device" or "address"), or None. With the cache
+    down nothing is refused (logged): the page's own work matters more than the limit."""
+    device_key, address_key = _limit_keys(request, prefix=prefix, device=device, scope=scope)
     try:
         counts = cache.get_many([device_key, address_key])
-    except Exception:  # Redis down: a worker's problem is worth more than the limit; take it
-        logger.warning("QR intake limits unavailable (cache down); submission not limited", exc_info=True)
+    except Exception:
+        logger.warning("Limits of %s unavailable (cache down); not limited", prefix, exc_info=True)
         return None
-    if counts.get(device_key, 0) >= settings.INTAKE_DEVICE_LIMIT:
+    if counts.get(device_key, 0) >= device_limit:
         return "device"
-    if counts.get(address_key, 0) >= settings.INTAKE_ADDRESS_LIMIT:
+    if counts.get(address_key, 0) >= address_limit:
         return "address"
     return None
 
 
-def submission_count(request, *, device: str, union, event_id: int) -> None:
-    """Count one accepted submission against the device's and the address's allowance (fixed windows)."""
+def limit_count(request, *, prefix: str, device: str, scope: str) -> None:
+    """Count one use against the device's and the address's allowance (fixed windows of RATE_WINDOW)."""
     try:
-        for key in _keys(request, device=device, union=union, event_id=event_id):
+        for key in _limit_keys(request, prefix=prefix, device=device, scope=scope):
             cache.add(key, 0, timeout=RATE_WINDOW)
             try:
                 cache.incr(key)
             except ValueError:  # expired between add and incr
                 cache.set(key, 1, timeout=RATE_WINDOW)
-    except Exception:  # Redis down: the submission is saved already; it just goes uncounted
-        logger.warning("QR intake submission not counted (cache down)", exc_info=True)
+    except Exception:  # Redis down: what was done stands; it just goes uncounted
+        logger.warning("Use of %s not counted (cache down)", prefix, exc_info=True)
+
+
+INTAKE_PREFIX = "web:intake:"
+
+
+def submission_refusal(request, *, device: str, union, event_id: int) -> str | None:
+    """Which allowance is used up for this device and event ("device" or "address"), or None."""
+    return limit_refusal(
+        request,
+        prefix=INTAKE_PREFIX,
+        device=device,
+        scope=f"{union.schema_name}|{event_id}",
+        device_limit=settings.INTAKE_DEVICE_LIMIT,
+        address_limit=settings.INTAKE_ADDRESS_LIMIT,
+    )
+
+
+def submission_count(request, *, device: str, union, event_id: int) -> None:
+    """Count one accepted submission against the device's and the address's allowance (fixed windows)."""
+    limit_count(request, prefix=INTAKE_PREFIX, device=device, scope=f"{union.schema_name}|{event_id}")

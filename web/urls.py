@@ -18,6 +18,7 @@ from .views import (
     notices,
     planning,
     printing,
+    receipt,
 )
 
 app_name = "web"
@@ -112,4 +113,7 @@ urlpatterns = [
     # Public QR intake (no account)
     path("q/<str:token>/", intake.intake_view, name="intake"),
     path("q/<str:token>/thanks/", intake.intake_thanks_view, name="intake-thanks"),
+    # A worker follows their case with the receipt code (no account)
+    path("r/", receipt.receipt_view, name="receipt"),
+    path("r/rate/", receipt.receipt_rate_view, name="receipt-rate"),
 ]

@@ -40,6 +40,9 @@ DERIVED_METRICS = (
     "events_over_quota",  # max(0, events_held - quota)
     "on_site_rate",  # cases_solved_on_site / cases_raised (0 when none raised)
     "referred_on_time_rate",  # cases_resolved_on_time / cases_referred (1 when none referred but some raised, else 0)
+    # Like DHIS2's reporting timeliness: records complete on time / records due (on time + late + missing);
+    # 1 when none is due yet but some event was held, else 0.
+    "event_records_on_time_rate",
 )
 METRICS = tuple(STAT_KEYS) + DERIVED_METRICS
 MAX_ITEMS = 40
@@ -319,6 +322,9 @@ def metric_values(*, stats: dict, quota: int) -> dict:
         values["referred_on_time_rate"] = Fraction(values["cases_resolved_on_time"], referred)
     else:
         values["referred_on_time_rate"] = Fraction(1 if raised else 0)
+    on_time = values["events_closed_on_time"]
+    due = on_time + values["events_closed_late"] + values["events_record_missing"]
+    values["event_records_on_time_rate"] = Fraction(on_time, due) if due else Fraction(1 if held else 0)
     return values
 
 
@@ -421,13 +427,17 @@ METRIC_LABELS = {
     "cases_overdue": _("Referred cases overdue"),
     "departments_engaged": _("Departments engaged"),
     "media_reports": _("Media reports"),
+    "events_closed_on_time": _("Event records completed on time"),
+    "events_closed_late": _("Event records completed late"),
+    "events_record_missing": _("Event records missing"),
     "quota": _("Annual quota of events"),
     "quota_completion": _("Quota completion"),
     "events_over_quota": _("Events over the quota"),
     "on_site_rate": _("On-site resolution rate"),
     "referred_on_time_rate": _("On-time resolution rate of referred cases"),
+    "event_records_on_time_rate": _("Event records completed on time (rate)"),
 }
-RATE_METRICS = frozenset({"quota_completion", "on_site_rate", "referred_on_time_rate"})
+RATE_METRICS = frozenset({"quota_completion", "on_site_rate", "referred_on_time_rate", "event_records_on_time_rate"})
 OP_SIGNS = {"lt": "<", "lte": "≤", "gt": ">", "gte": "≥"}
 
 

@@ -30,6 +30,9 @@ class UnionYearStats(models.Model):
     cases_overdue = models.PositiveIntegerField(default=0)
     departments_engaged = models.PositiveIntegerField(default=0)
     media_reports = models.PositiveIntegerField(default=0)
+    events_closed_on_time = models.PositiveIntegerField(default=0)
+    events_closed_late = models.PositiveIntegerField(default=0)
+    events_record_missing = models.PositiveIntegerField(default=0)
     events_held_by_month = models.JSONField(default=_twelve_zeros)
     computed_at = models.DateTimeField(_("computed at"))
 

@@ -43,7 +43,7 @@ def rollup_refresh(
     with schema_context(union.schema_name):
         if year is None and years is None:
             wanted |= rollup_years_of_union()
-        figures = {y: union_year_stats(year=y, today=today) for y in sorted(wanted)}
+        figures = {y: union_year_stats(year=y, today=today, record_days=union.record_days) for y in sorted(wanted)}
     now = timezone.now()
     rows = []
     for y, stats in figures.items():

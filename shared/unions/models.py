@@ -3,6 +3,8 @@ from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
+DEFAULT_EVENT_RECORD_DAYS = 7  # a held event's record is complete within a week unless the union says otherwise
+
 
 class UnionLevel(models.TextChoices):
     CITY = "city", _("City union")
@@ -26,6 +28,14 @@ class Union(TenantMixin):
     # An archived union keeps its data but is refused at its hosts and is left out of its city's figures
     # from this day's year on (see unions.archiving).
     archived_on = models.DateField(_("archived on"), null=True, blank=True)
+    # Days a held event's record (attendance, enterprises, summary, every case past "raised") has to be
+    # complete in; empty means the default for every level (DEFAULT_EVENT_RECORD_DAYS).
+    event_record_days = models.PositiveSmallIntegerField(
+        _("days to complete an event's record"),
+        null=True,
+        blank=True,
+        help_text=_("Empty means 7 days."),
+    )
 
     # Schemas are created by unions.services.union_create, inside its transaction.
     auto_create_schema = True
@@ -38,6 +48,11 @@ class Union(TenantMixin):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def record_days(self) -> int:
+        """Days a held event of this union has to complete its record in."""
+        return self.event_record_days if self.event_record_days is not None else DEFAULT_EVENT_RECORD_DAYS
 
     @property
     def is_city(self) -> bool:

@@ -116,6 +116,8 @@ class CaseTransition(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.TextField(blank=True)
+    # Done by the worker who raised the case, through the receipt code (/r/): no account, so no actor.
+    by_submitter = models.BooleanField(default=False)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hmac
 
 from django.db.models import BooleanField, Prefetch, Q, QuerySet, Value, When
 from django.db.models import Case as Conditional
@@ -49,3 +50,19 @@ def case_list(*, filters: dict | None = None, today: datetime.date | None = None
 
 def case_get(*, case_id) -> Case:
     return case_queryset().get(pk=case_id)
+
+
+def case_for_receipt(*, receipt_code: str, phone_last4: str) -> Case | None:
+    """The case of the current union with this receipt code whose submitter's phone ends in these 4 digits,
+    else None, whichever of the two was wrong (the worker's page says nothing more). The code is read the
+    way a worker types it: any case, spaces ignored."""
+    code = "".join((receipt_code or "").split()).upper()
+    if not code or len(phone_last4 or "") != 4 or not phone_last4.isdigit():
+        return None
+    case = Case.objects.filter(receipt_code=code).first()
+    if case is None:
+        return None
+    digits = "".join(ch for ch in case.submitter_phone if ch.isdigit())
+    if len(digits) < 4 or not hmac.compare_digest(digits[-4:], phone_last4):
+        return None
+    return case

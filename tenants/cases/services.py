@@ -16,6 +16,7 @@ from shared.catalogues.models import Department, Topic
 from shared.core.exceptions import ApplicationError
 from tenants.enterprises.models import Enterprise
 from tenants.events.models import Event, EventStatus
+from tenants.events.services import event_record_mark_complete
 
 from . import workflow
 from .models import Case, CaseKind, CaseSource, CaseStatus, CaseTransition, DisputeDetail
@@ -33,19 +34,27 @@ def _lock(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
 
 
-def _record(case: Case, *, actor, from_status: str, note: str = "") -> CaseTransition:
+def _record(case: Case, *, actor, from_status: str, note: str = "", by_submitter: bool = False) -> CaseTransition:
     return CaseTransition.objects.create(
-        case=case, from_status=from_status, to_status=case.status, actor=_user(actor), note=note
+        case=case,
+        from_status=from_status,
+        to_status=case.status,
+        actor=None if by_submitter else _user(actor),
+        note=note,
+        by_submitter=by_submitter,
     )
 
 
-def _move(case: Case, *, actor, to_status: str, note: str = "", **changes) -> Case:
+def _move(case: Case, *, actor, to_status: str, note: str = "", by_submitter: bool = False, **changes) -> Case:
     from_status = case.status
     case.status = to_status
     for name, value in changes.items():
         setattr(case, name, value)
     case.save()
-    _record(case, actor=actor, from_status=from_status, note=note)
+    _record(case, actor=actor, from_status=from_status, note=note, by_submitter=by_submitter)
+    if case.event_id is not None and from_status == CaseStatus.RAISED and to_status != CaseStatus.RAISED:
+        # The last case of an event taken past "raised" may complete the event's record.
+        event_record_mark_complete(event=case.event)
     return case
 
 
@@ -148,6 +157,7 @@ def _check_dispute(*, kind: str, dispute: dict | None, errors: dict) -> None:
         errors["dispute"] = [_("Only a labour dispute case has dispute details.")]
 
 
+RATING_COMMENT_LENGTH = 500  # a worker's comment with the rating
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O or 1/I: read aloud or typed from a phone
 
 
@@ -349,19 +359,30 @@ def case_reopen(*, case: Case, actor, reason: str) -> Case:
 
 
 @transaction.atomic
-def case_rate(*, case: Case, actor, satisfaction: int) -> Case:
-    """The submitter's satisfaction (回访), 1 to 5, with a finished case. Recorded in the history too."""
+def case_rate(*, case: Case, actor, satisfaction: int, comment: str = "", by_submitter: bool = False) -> Case:
+    """The satisfaction rating (回访), 1 to 5, of a finished case, with an optional comment; recorded in the
+    history too. Staff record it for the worker (a phone call); ``by_submitter`` is the worker rating it
+    themselves through the receipt code (/r/): no actor, and only once per finish (a reopened case that
+    finishes again can be rated again)."""
     if (
         isinstance(satisfaction, bool)
         or not isinstance(satisfaction, int)
         or satisfaction not in workflow.SATISFACTION_SCALE
     ):
         raise _fields_error({"satisfaction": [_("Satisfaction is a whole number from 1 to 5.")]})
+    comment = _text(comment)
+    if len(comment) > RATING_COMMENT_LENGTH:
+        raise _fields_error({"comment": [_("At most %(n)d characters, please.") % {"n": RATING_COMMENT_LENGTH}]})
     case = _lock(case)
     workflow.step_require(case=case, name="rate")
+    if by_submitter and case.satisfaction is not None:
+        raise ApplicationError(_("This case has been rated already. Thank you."), code="already_rated")
+    note = _("Satisfaction: %(n)d") % {"n": satisfaction}
+    if comment:
+        note = f"{note}\n{comment}"
     return _move(
-        case, actor=actor, to_status=case.status, note=_("Satisfaction: %(n)d") % {"n": satisfaction},
-        satisfaction=satisfaction,
+        case, actor=None if by_submitter else actor, to_status=case.status, note=note, satisfaction=satisfaction,
+        by_submitter=by_submitter,
     )  # fmt: skip
 
 

@@ -60,6 +60,7 @@ class RateSerializer(serializers.Serializer):
     satisfaction = serializers.IntegerField(
         label=_("Satisfaction (1–5)"), help_text=_("1 (unhappy) to 5 (very satisfied)")
     )
+    comment = serializers.CharField(required=False, allow_blank=True, default="", label=_("Comment"))
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,9 @@ class Event(models.Model):
     unregistered_enterprise_count = models.PositiveIntegerField(_("unregistered enterprises reached"), default=0)
     worker_attendance = models.PositiveIntegerField(_("worker attendance"), default=0)
     summary = models.TextField(_("summary"), blank=True)
+    # The day the held event's record was first complete (tenants.events.record): what its timeliness
+    # is judged on. Never cleared: reopening a case later is the case's business, not the record's.
+    record_completed_on = models.DateField(_("record completed on"), null=True, blank=True)
     cancel_reason = models.TextField(_("cancellation reason"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
+
+from django.db import connection
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from shared.core.filtering import filtered
-from tenants.cases.models import Case
+from shared.unions.models import DEFAULT_EVENT_RECORD_DAYS, Union
+from tenants.cases.models import Case, CaseStatus
 
 from .filters import EventFilter
-from .models import QR_OPEN_STATUSES, Event, MediaReport
+from .models import QR_OPEN_STATUSES, Event, EventStatus, MediaReport
 
 
 def _count(queryset, group: str):
@@ -46,3 +50,74 @@ def event_get(*, event_id) -> Event:
 def event_open_for_qr(*, event_id) -> Event | None:
     """The event a QR code names, while it takes workers' cases (not cancelled); None otherwise."""
     return Event.objects.filter(pk=event_id, status__in=QR_OPEN_STATUSES).first()
+
+
+# --- the event's record and its timeliness (活动记录按期完成) ------------------------------------------
+
+RECORD_PARTS = ("attendance", "enterprises", "summary", "cases")  # what a complete record has, in page order
+ON_TIME, LATE, MISSING, PENDING = "on_time", "late", "missing", "pending"
+
+
+def event_record_missing_parts(*, event: Event) -> list[str]:
+    """What the held event's record still lacks, in RECORD_PARTS order (empty: complete): the worker
+    attendance, the enterprises reached (linked or unregistered), the summary, and every case raised there
+    taken past "raised" (solved on site, referred, resolved or closed)."""
+    missing = []
+    if not event.worker_attendance:
+        missing.append("attendance")
+    if not event.unregistered_enterprise_count and not event.enterprises.exists():
+        missing.append("enterprises")
+    if not (event.summary or "").strip():
+        missing.append("summary")
+    if Case.objects.filter(event=event, status=CaseStatus.RAISED).exists():
+        missing.append("cases")
+    return missing
+
+
+def event_record_due(*, held_date: datetime.date, days: int) -> datetime.date:
+    """The last day the record of an event held on `held_date` counts as on time."""
+    return held_date + datetime.timedelta(days=days)
+
+
+def event_record_timeliness(
+    *, held_date: datetime.date, completed_on: datetime.date | None, days: int, today: datetime.date
+) -> str:
+    """on_time: complete by the held date + `days`; late: complete after that; missing: still incomplete
+    after that; pending: incomplete, but there is time left (counted neither way, like a report not yet due)."""
+    due = event_record_due(held_date=held_date, days=days)
+    if completed_on is not None:
+        return ON_TIME if completed_on <= due else LATE
+    return MISSING if today > due else PENDING
+
+
+def event_record_days() -> int:
+    """The current union's days to complete a held event's record (Union.event_record_days, default 7)."""
+    days = Union.objects.filter(schema_name=connection.schema_name).values_list("event_record_days", flat=True).first()
+    return days if days is not None else DEFAULT_EVENT_RECORD_DAYS
+
+
+def event_record_counts(*, year: int, today: datetime.date, days: int) -> dict[str, int]:
+    """How many events held in `year` had their record complete on time, late, or are missing it as of
+    `today` (events still within their days are not counted)."""
+    counts = dict.fromkeys((ON_TIME, LATE, MISSING, PENDING), 0)
+    held = Event.objects.filter(status=EventStatus.HELD, held_date__year=year)
+    for held_date, completed_on in held.values_list("held_date", "record_completed_on"):
+        counts[event_record_timeliness(held_date=held_date, completed_on=completed_on, days=days, today=today)] += 1
+    return counts
+
+
+def event_records_late_or_missing(*, today: datetime.date, days: int, since: datetime.date) -> list[Event]:
+    """Held events since `since` whose record came late or is missing as of `today`, oldest first, each
+    with ``timeliness``, ``record_due`` and (when missing) ``missing_parts``: the county home page's list."""
+    late_or_missing = []
+    held = Event.objects.filter(status=EventStatus.HELD, held_date__gte=since).order_by("held_date", "number")
+    for event in held:
+        timeliness = event_record_timeliness(
+            held_date=event.held_date, completed_on=event.record_completed_on, days=days, today=today
+        )
+        if timeliness in (LATE, MISSING):
+            event.timeliness = timeliness
+            event.record_due = event_record_due(held_date=event.held_date, days=days)
+            event.missing_parts = event_record_missing_parts(event=event) if timeliness == MISSING else []
+            late_or_missing.append(event)
+    return late_or_missing

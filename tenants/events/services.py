@@ -18,6 +18,7 @@ from shared.unions.selectors import union_invitable
 from tenants.enterprises.models import Enterprise
 
 from .models import NOT_YET_HELD_STATUSES, Event, EventCounter, EventStatus, MediaReport, VenueKind
+from .selectors import event_record_missing_parts
 
 EDITABLE_FIELDS = ("title", "topic", "planned_date", "venue_kind", "venue_name", "departments", "invited_unions")
 
@@ -205,6 +206,18 @@ def event_record_held(
     event.summary = (summary or "").strip()
     event.save()
     event.enterprises.set(enterprises)
+    return event_record_mark_complete(event=event)
+
+
+def event_record_mark_complete(*, event: Event) -> Event:
+    """Stamp today as the day the held event's record became complete, the first time it is (see
+    selectors.event_record_missing_parts). Called after every write that can complete it: recording the
+    event, and a case raised there leaving "raised". Idempotent; never clears the stamp."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.status == EventStatus.HELD and event.record_completed_on is None:
+        if not event_record_missing_parts(event=event):
+            event.record_completed_on = timezone.localdate()
+            event.save(update_fields=["record_completed_on", "updated_at"])
     return event
 
 

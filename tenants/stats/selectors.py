@@ -15,6 +15,7 @@ from django.utils import timezone
 from tenants.cases.models import Case, CaseStatus, CaseTransition
 from tenants.cases.selectors import case_overdue_condition
 from tenants.events.models import NOT_YET_HELD_STATUSES, Event, EventStatus, MediaReport
+from tenants.events.selectors import LATE, MISSING, ON_TIME, event_record_counts, event_record_days
 
 STAT_KEYS = (
     "events_planned",  # not yet held, not cancelled, planned for the year
@@ -29,13 +30,20 @@ STAT_KEYS = (
     "cases_overdue",  # past the deadline and not finished, as of `today`
     "departments_engaged",  # distinct departments at held events or receiving referred cases
     "media_reports",
+    "events_closed_on_time",  # held events whose record was complete within the union's days (活动记录按期完成)
+    "events_closed_late",  # ... complete, but after those days
+    "events_record_missing",  # ... still incomplete after those days, as of `today`
 )
 
 
-def union_year_stats(*, year: int, today: datetime.date | None = None) -> dict:
+def union_year_stats(*, year: int, today: datetime.date | None = None, record_days: int | None = None) -> dict:
     """Figures of the current union for `year`: every key of STAT_KEYS (ints) plus
-    ``events_held_by_month`` (12 ints, January first)."""
+    ``events_held_by_month`` (12 ints, January first). `record_days` is the union's days to complete an
+    event's record (read from the union when not given)."""
     today = today or timezone.localdate()
+    records = event_record_counts(
+        year=year, today=today, days=record_days if record_days is not None else event_record_days()
+    )
 
     events = Event.objects.filter(
         Q(status=EventStatus.HELD, held_date__year=year) | (~Q(status=EventStatus.HELD) & Q(planned_date__year=year))
@@ -97,5 +105,8 @@ def union_year_stats(*, year: int, today: datetime.date | None = None) -> dict:
         "cases_overdue": case_counts["overdue"],
         "departments_engaged": len(event_departments | case_departments),
         "media_reports": media,
+        "events_closed_on_time": records[ON_TIME],
+        "events_closed_late": records[LATE],
+        "events_record_missing": records[MISSING],
         "events_held_by_month": [by_month.get(month, 0) for month in range(1, 13)],
     }

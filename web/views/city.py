@@ -54,10 +54,13 @@ def city_dashboard_view(request):
     months = [sum((r.events_held_by_month or [0] * 12)[m] for r in rows) for m in range(12)]
     computed = [r.computed_at for r in rows if r.computed_at]
     view = assessment_view(city=city, year=year)
+    by_union = {row.union_id: row for row in rows}
+    records = [by_union[row["union"].pk] for row in compliance if row["union"].pk in by_union]
     return render(
         request,
         "web/city/dashboard.html",
         {
+            "records": records,
             "year": year,
             "years": _years(year),
             "compliance": compliance,

@@ -199,3 +199,41 @@ def test_validation_reports_each_broken_rule_by_field():
     }
     assert validate_items([])[1] == {"items": ["A scheme needs a list of at least one item."]}
     assert "items" in validate_items("nope")[1]
+
+
+# --- event records on time (like DHIS2's reporting timeliness) --------------------------------------
+
+TIMELINESS_ITEM = {
+    "key": "records_on_time",
+    "label": "活动记录按期完成率",
+    "metric": "event_records_on_time_rate",
+    "kind": "normal",
+    "weight": 10,
+    "tiers": [{"at_least": 0.5, "fraction": 0.5}, {"at_least": 0.9, "fraction": 1}],
+}
+
+
+@pytest.mark.parametrize(
+    ("figures", "points"),
+    [
+        ({"events_held": 10, "events_closed_on_time": 9, "events_closed_late": 1}, Decimal("10.00")),  # 90%
+        ({"events_held": 10, "events_closed_on_time": 8, "events_record_missing": 2}, Decimal("5.00")),  # 80%
+        ({"events_held": 4, "events_closed_on_time": 1, "events_closed_late": 2, "events_record_missing": 1}, 0),
+        ({"events_held": 2}, Decimal("10.00")),  # held, none due yet: nothing late
+        ({}, 0),  # nothing held: nothing to reward
+    ],
+)
+def test_event_records_on_time_rate_counts_late_and_missing_as_not_on_time(figures, points):
+    clean, errors = validate_items([TIMELINESS_ITEM])
+    assert errors == {}
+    [line] = score_items(items=clean, stats=stats(**figures), quota=4)["breakdown"]
+    assert Decimal(line["points"]) == Decimal(points)
+
+
+def test_a_veto_on_missing_event_records_can_be_set():
+    veto = {"key": "veto_records", "label": "活动记录逾期未完成", "metric": "events_record_missing", "kind": "veto",
+            "op": "gte", "threshold": 1}  # fmt: skip
+    clean, errors = validate_items([veto])
+    assert errors == {}
+    assert score_items(items=clean, stats=stats(events_record_missing=1), quota=4)["vetoes"] == ["veto_records"]
+    assert score_items(items=clean, stats=stats(events_record_missing=0), quota=4)["vetoes"] == []

@@ -211,3 +211,22 @@ def test_one_service_call_queues_one_refresh_per_year(world, in_union, django_ca
         with django_capture_on_commit_callbacks() as callbacks:
             case_refer(case=case, actor=None, department=department(), deadline=datetime.date(2025, 4, 1))
     assert len(callbacks) == 1
+
+
+def test_event_record_timeliness_rolls_up_as_computed_directly_with_the_unions_days(world, in_union):
+    from tenants.events.models import Event
+
+    held = datetime.date(Y, 5, 6)
+    with in_union("tcounty1"):
+        events = [held_event(held_date=held) for _ in range(4)]
+        # The helper's events lack a summary: stamp the days their records were complete by hand.
+        for event, days in zip(events, (0, 3, 7, 8), strict=True):
+            Event.objects.filter(pk=event.pk).update(record_completed_on=held + datetime.timedelta(days=days))
+        held_event(held_date=held)  # never complete: missing
+    [default] = rollup_refresh(union=world.union("tcounty1"), year=Y)
+    assert default.as_stats() == direct(in_union, "tcounty1")
+    assert (default.events_closed_on_time, default.events_closed_late, default.events_record_missing) == (3, 1, 1)
+    Union.objects.filter(code="tcounty1").update(event_record_days=3)
+    [strict] = rollup_refresh(union=Union.objects.get(code="tcounty1"), year=Y)
+    assert strict.as_stats() == direct(in_union, "tcounty1")
+    assert (strict.events_closed_on_time, strict.events_closed_late, strict.events_record_missing) == (2, 2, 1)
