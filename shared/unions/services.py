@@ -148,3 +148,19 @@ def union_discard(*, union: Union) -> None:
             with connection.cursor() as cursor:
                 cursor.execute(f'DROP SCHEMA "{union.schema_name}" CASCADE')
     connection.set_schema_to_public()
+
+
+MAX_EVENT_RECORD_DAYS = 90
+
+
+def union_set_event_record_days(*, union: Union, days: int | None) -> Union:
+    """The days a held event of `union` has to complete its record in (1 to 90); None: the default (7)."""
+    if days is not None and (
+        isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_EVENT_RECORD_DAYS
+    ):
+        errors = FieldErrors()
+        errors.add("days", _("Between 1 and %(max)d days.") % {"max": MAX_EVENT_RECORD_DAYS})
+        errors.raise_if_any()
+    union.event_record_days = days
+    union.save(update_fields=["event_record_days"])
+    return union

@@ -41,6 +41,7 @@ from tenants.enterprises.models import Enterprise, HarmonyLevel
 from tenants.enterprises.validators import CHARSET, credit_code_check_char
 
 from .models import Event, EventCounter, EventStatus, MediaReport, VenueKind
+from .selectors import event_record_missing_parts
 
 START = datetime.date(2017, 2, 1)
 OUTLETS = ("工人日报", "浙江工人日报", "浙江法制报", "衢州日报")
@@ -682,6 +683,32 @@ def _off_event_cases(rng: random.Random, builder: _Builder, *, union: Union, top
         )  # fmt: skip
 
 
+def _stamp_records(events: list[Event], rng: random.Random, *, today: datetime.date, days: int) -> None:
+    """The day each held event's record became complete: a few days after the event (now and then weeks,
+    so the city sees some late records), never before its last case left "raised", never after today."""
+    held = [e for e in events if e.status == EventStatus.HELD]
+    first_left: dict[int, dict[int, datetime.datetime]] = {}
+    leaving = CaseTransition.objects.filter(case__event__in=held, from_status=CaseStatus.RAISED).exclude(
+        to_status=CaseStatus.RAISED
+    )
+    for event_id, case_id, at in leaving.values_list("case__event_id", "case_id", "at"):
+        cases = first_left.setdefault(event_id, {})
+        cases[case_id] = min(at, cases.get(case_id, at))
+    stamped = []
+    for event in held:
+        if event_record_missing_parts(event=event):
+            continue
+        delay = rng.randint(0, days - 1) if rng.random() < 0.9 else rng.randint(days + 1, days + 20)
+        completed = max(
+            [event.held_date + datetime.timedelta(days=delay)]
+            + [timezone.localdate(at) for at in first_left.get(event.pk, {}).values()]
+        )
+        if completed <= today:  # otherwise still being written up: pending
+            event.record_completed_on = completed
+            stamped.append(event)
+    Event.objects.bulk_update(stamped, ["record_completed_on"], batch_size=500)
+
+
 def _load(*, union: Union, seed: int, today: datetime.date) -> dict:
     rng = random.Random(f"{seed}:{union.code}")
     topics = {t.name: t for t in Topic.objects.all()}
@@ -718,6 +745,7 @@ def _load(*, union: Union, seed: int, today: datetime.date) -> dict:
     Event.objects.bulk_update([e for e in events if e.summary], ["summary"], batch_size=500)
     links.save()
     cases, transitions = builder.save()
+    _stamp_records(events, rng, today=today, days=union.record_days)
     return {
         "skipped": False,
         "enterprises": len(enterprises),

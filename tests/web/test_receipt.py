@@ -95,6 +95,11 @@ def test_the_worker_rates_once_through_the_case_service(raised, in_union, world)
         assert Case.objects.get(pk=raised.pk).satisfaction == 4
         assert CaseTransition.objects.filter(case_id=raised.pk, by_submitter=True).count() == 1
     assert 'name="satisfaction"' not in look_up(client, raised).content.decode()
+    # Staff see the rating in the case's history as the worker's own.
+    staff_page = Client(HTTP_HOST=host("tcounty1"))
+    staff_page.force_login(world.user("tcounty1-staff"))
+    history = staff_page.get(f"/cases/{raised.pk}/").content.decode()
+    assert "职工本人（凭回执码）" in history and "处理及时，谢谢" in history and "满意度：4" in history
 
 
 def test_a_case_rated_by_staff_is_not_rated_again_by_the_worker_until_it_is_reopened(raised, in_union, world):

@@ -230,3 +230,26 @@ def test_event_record_timeliness_rolls_up_as_computed_directly_with_the_unions_d
     [strict] = rollup_refresh(union=Union.objects.get(code="tcounty1"), year=Y)
     assert strict.as_stats() == direct(in_union, "tcounty1")
     assert (strict.events_closed_on_time, strict.events_closed_late, strict.events_record_missing) == (2, 2, 1)
+
+
+def test_the_command_sets_a_unions_record_days_and_refreshes_its_rows(world, in_union):
+    held = datetime.date(Y, 5, 6)
+    with in_union("tcounty1"):
+        from tenants.events.models import Event
+
+        event = held_event(held_date=held)
+        Event.objects.filter(pk=event.pk).update(record_completed_on=held + datetime.timedelta(days=5))
+    rollup_refresh(union=world.union("tcounty1"), year=Y)
+    assert row(world, "tcounty1").events_closed_on_time == 1
+    out = StringIO()
+    call_command("set_event_record_days", "tcounty1", "3", stdout=out)
+    assert Union.objects.get(code="tcounty1").event_record_days == 3 and "3" in out.getvalue()
+    assert (row(world, "tcounty1").events_closed_on_time, row(world, "tcounty1").events_closed_late) == (0, 1)
+    call_command("set_event_record_days", "tcounty1", "default", stdout=StringIO())
+    assert Union.objects.get(code="tcounty1").event_record_days is None
+    assert row(world, "tcounty1").events_closed_on_time == 1
+    for bad in ("0", "91", "seven"):
+        with pytest.raises(CommandError):
+            call_command("set_event_record_days", "tcounty1", bad, stdout=StringIO())
+    with pytest.raises(CommandError):
+        call_command("set_event_record_days", "nosuch", "5", stdout=StringIO())

@@ -158,3 +158,18 @@ def test_most_demo_counties_have_no_overdue_case_so_they_pass_the_veto(world, in
     with in_union("tcounty1"):
         assert Case.objects.filter(department__isnull=False).exists()
         assert not case_list(filters={"overdue": "true"}, today=TODAY).exists()
+
+
+def test_most_demo_event_records_are_complete_on_time_and_a_few_late(city):
+    from tenants.events.selectors import LATE, ON_TIME, event_record_missing_parts, event_record_timeliness
+
+    held = list(Event.objects.filter(status=EventStatus.HELD, held_date__lte=TODAY - datetime.timedelta(days=30)))
+    kinds = [
+        event_record_timeliness(held_date=e.held_date, completed_on=e.record_completed_on, days=7, today=TODAY)
+        for e in held
+    ]
+    assert kinds.count(ON_TIME) > len(held) * 0.7 and kinds.count(LATE) >= 1
+    for event in held:  # a stamped record is complete, and never stamped before the event or after today
+        if event.record_completed_on is not None:
+            assert event_record_missing_parts(event=event) == []
+            assert event.held_date <= event.record_completed_on <= TODAY
