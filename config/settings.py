@@ -65,6 +65,7 @@ SHARED_APPS = [
     "shared.audit",
     "oversight.rollup",  # city oversight: per-union yearly roll-up, quota rules, notices
     "oversight.assessment",
+    "oversight.backup",  # backup_union / restore_union (no tables)
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
