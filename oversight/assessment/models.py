@@ -102,6 +102,22 @@ class PublishedScore(models.Model):
         ]
 
 
+class PublishedSource(models.Model):
+    """The rows behind one union's published figures, as they were when the year was published (see
+    tenants.stats.sources): verify_published re-derives the figures from them and checks their digest."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="sources")
+    union = models.ForeignKey("unions.Union", on_delete=models.CASCADE, related_name="+")
+    as_of = models.DateField()  # the local day of publication: "overdue" is counted as of this day
+    rows = models.JSONField()  # {table: [row, …]}
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "union"], name="assessment_published_source_unique")
+        ]
+
+
 class ExportFormat(models.TextChoices):
     XLSX = "xlsx", "Excel (.xlsx)"
     CSV = "csv", "CSV"

@@ -8,14 +8,16 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_tenants.utils import schema_context
 
 from shared.audit.context import records_actor
 from shared.core.exceptions import ApplicationError
 from shared.core.years import year_error
 from shared.unions.models import Union
 from shared.unions.selectors import union_child_get
+from tenants.stats.sources import sources_digest, year_stats_sources
 
-from .models import Adjustment, AssessmentScheme, Export, ExportFormat, Publication, PublishedScore
+from .models import Adjustment, AssessmentScheme, Export, ExportFormat, Publication, PublishedScore, PublishedSource
 from .scoring import validate_items
 from .selectors import assessment_live_rows, publication_live, scheme_items_for
 from .tasks import assessment_export_task
@@ -122,11 +124,28 @@ def assessment_publish(*, city: Union, year: int, actor) -> Publication:
                 )
                 for row in rows
             )
+            _keep_sources(publication=publication, rows=rows)
     except IntegrityError:  # published at the same moment by someone else
         raise ApplicationError(
             _("The assessment of %(year)d is already published.") % {"year": year}, code="published"
         ) from None
     return publication
+
+
+def _keep_sources(*, publication: Publication, rows: list[dict]) -> None:
+    """Copy, per union, the rows its figures come from (one read of each county's schema, once a year), so
+    that verify_published can re-derive every published figure later (tenants.stats.sources)."""
+    as_of = timezone.localdate()
+    kept = []
+    for union in Union.objects.filter(pk__in=[row["union_id"] for row in rows]).order_by("pk"):
+        with schema_context(union.schema_name):
+            sources = year_stats_sources(year=publication.year)
+        kept.append(
+            PublishedSource(
+                publication=publication, union=union, as_of=as_of, rows=sources, sha256=sources_digest(sources)
+            )
+        )
+    PublishedSource.objects.bulk_create(kept)
 
 
 @records_actor

@@ -18,7 +18,9 @@ unchanged and, unless memberships are left out, get the same role in the new uni
 from __future__ import annotations
 
 import datetime
+import io
 import logging
+import zipfile
 
 from django.apps import apps
 from django.conf import settings
@@ -196,8 +198,6 @@ def _write_files(archive, cursor, schema: str) -> list[dict]:
 def union_backup(*, code: str, path) -> dict:
     """Write the union's schema (every table) and its public rows into one file at `path`. Returns the
     manifest. Everything is read in one REPEATABLE READ transaction, so the file is one moment's picture."""
-    import zipfile
-
     union = Union.objects.filter(code=code).select_related("parent").first()
     if union is None:
         raise ApplicationError(_("No union has the code “%(code)s”.") % {"code": code}, fields={"code": ["?"]})
@@ -278,8 +278,6 @@ def _map_public(archive: BackupArchive, union: Union) -> dict[str, dict[int, int
 
 def _load_tables(archive: BackupArchive, schema: str, mapping: dict) -> dict[str, int]:
     """COPY every table's rows into the new schema, then map the columns that point at public tables."""
-    import io
-
     dropped: dict[str, int] = {}
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")

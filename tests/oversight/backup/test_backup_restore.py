@@ -10,6 +10,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import translation
 from django_tenants.utils import schema_context, schema_exists
 
 from oversight.assessment.models import Adjustment
@@ -237,7 +238,7 @@ def test_bad_files_are_refused_clearly_and_leave_nothing(source, tmp_path):
         (foreign, "is not a union backup file"),
         (damaged, r"damaged \(checksum mismatch\)"),
     ):
-        with pytest.raises(CommandError, match=message):
+        with translation.override("en"), pytest.raises(CommandError, match=message):
             call_command("restore_union", "--file", str(bad), "--code", "bkcopy", "--domain", "bkcopy.localhost")
         _leaves_nothing(unions, users)
 
@@ -245,8 +246,6 @@ def test_bad_files_are_refused_clearly_and_leave_nothing(source, tmp_path):
 def test_a_failure_midway_leaves_no_union_no_schema_no_user_no_file(source, tmp_path, monkeypatch):
     """Rows that break a constraint are only found while loading: everything made before is undone."""
     import hashlib
-
-    from oversight.backup import archive as archive_module
 
     path = tmp_path / "b.zip"
     manifest = union_backup(code="bkcounty", path=path)
@@ -267,15 +266,29 @@ def test_a_failure_midway_leaves_no_union_no_schema_no_user_no_file(source, tmp_
         return data
 
     bad = _rewrite(path, tmp_path / "bad.zip", corrupt)
-    media = source.schema_name  # noqa: F841 (the fixture's file is already stored: restore writes none)
-    from django.core.files.storage import default_storage
-
-    default_storage.delete(manifest["files"][0]["name"])  # so the restore would write it
-    assert archive_module.FORMAT
-    with pytest.raises(Exception):  # noqa: B017 (PostgreSQL's own error about the bad row)
+    with pytest.raises(Exception, match="broken"):  # PostgreSQL's own error about the bad row
         _restore(bad)
     _leaves_nothing(unions, users)
-    assert not default_storage.exists(manifest["files"][0]["name"])
+
+    # A failure after the files were written: they are removed again with everything else.
+    from django.core.files.storage import default_storage
+
+    from oversight.backup import services
+
+    name = manifest["files"][0]["name"]
+    default_storage.delete(name)  # so the restore writes it
+    real = services._restore_files
+
+    def then_fail(*args, **kwargs):
+        real(*args, **kwargs)
+        assert default_storage.exists(name)
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "_restore_files", then_fail)
+    with pytest.raises(RuntimeError, match="disk full"):
+        _restore(path)
+    _leaves_nothing(unions, users)
+    assert not default_storage.exists(name)
 
 
 def test_a_backup_from_another_schema_version_is_refused(source, tmp_path):
@@ -289,7 +302,7 @@ def test_a_backup_from_another_schema_version_is_refused(source, tmp_path):
         text["migrations"] = text["migrations"][:-1]
         return json.dumps(text).encode()
 
-    with pytest.raises(ApplicationError, match="another schema version"):
+    with translation.override("en"), pytest.raises(ApplicationError, match="another schema version"):
         _restore(_rewrite(path, tmp_path / "old.zip", older))
     assert not schema_exists("bkcopy")
 
