@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django_tenants.utils import schema_context
 
-from oversight.assessment.models import Publication, PublishedSource
+from oversight.assessment.models import Publication, PublishedScore, PublishedSource
 from oversight.assessment.selectors import assessment_scores
 from oversight.assessment.services import assessment_publish, assessment_reopen
 from oversight.assessment.verification import publications_verify
@@ -119,6 +119,11 @@ def test_figures_that_do_not_re_derive_are_named(city, world, capsys):
     (check,) = publications_verify(year=YEAR)
     assert ("tcounty1", "sources") in {(d.union, d.figure) for d in check.not_rederived}
 
+    # A county's stored line edited behind the snapshot's back.
+    PublishedScore.objects.filter(publication=publication, union=world.union("tcounty1")).update(total=100)
+    (check,) = publications_verify(year=YEAR)
+    assert ("tcounty1", "line.total") in {(d.union, d.figure) for d in check.not_rederived}
+
 
 def union_year_stats_of(union) -> dict:
     with schema_context(union.schema_name):
@@ -163,3 +168,21 @@ def test_unknown_city_and_unpublished_year(world, capsys):
         call_command("verify_published", "--year", "2024", "--city", "tcounty1")
     code, out = verify(capsys, "--city", "ocity")
     assert code == 0 and "Nothing of 2024 is published" in out
+
+
+def test_a_figure_reading_rows_that_were_not_kept_is_reported_not_crashed(city, world, monkeypatch):
+    """As when a later version's figure reads a table publishing did not keep: named, and the run goes on."""
+    from oversight.assessment import verification
+    from tenants.stats import sources as sources_module
+
+    assessment_publish(city=city, year=YEAR, actor=world.user("tcity-admin"))
+    real = sources_module.year_stats_from_sources
+
+    def without_media(*, sources, year, today):
+        return real(sources={k: v for k, v in sources.items() if k != "events_mediareport"}, year=year, today=today)
+
+    monkeypatch.setattr(verification, "year_stats_from_sources", without_media)
+    (check,) = publications_verify(year=YEAR)
+    reasons = [d.found for d in check.not_rederived if d.figure == "sources"]
+    assert len(reasons) == 2 and all("events_mediareport" in reason for reason in reasons)
+    assert check.changed_since == []  # the current figures were still compared
