@@ -109,7 +109,7 @@ class PublishedSource(models.Model):
     publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="sources")
     union = models.ForeignKey("unions.Union", on_delete=models.CASCADE, related_name="+")
     as_of = models.DateField()  # the local day of publication: "overdue" is counted as of this day
-    rows = models.JSONField()  # {table: [row, …]}
+    sources = models.JSONField()  # {"tables": {table: [row, …]}, "record_days": n} (tenants.stats.sources)
     sha256 = models.CharField(max_length=64)
 
     class Meta:

@@ -142,7 +142,7 @@ def _keep_sources(*, publication: Publication, rows: list[dict]) -> None:
             sources = year_stats_sources(year=publication.year)
         kept.append(
             PublishedSource(
-                publication=publication, union=union, as_of=as_of, rows=sources, sha256=sources_digest(sources)
+                publication=publication, union=union, as_of=as_of, sources=sources, sha256=sources_digest(sources)
             )
         )
     PublishedSource.objects.bulk_create(kept)

@@ -105,11 +105,11 @@ def _check_scores(publication: Publication, check: PublicationCheck) -> None:
 
 def _derive(source: PublishedSource, year: int, check: PublicationCheck, code: str) -> dict | None:
     """The union's figures from its kept rows, or None (with the reason recorded) when they cannot be had."""
-    if sources_digest(source.rows) != source.sha256:
-        check.not_rederived.append(Difference(code, "sources", source.sha256, sources_digest(source.rows)))
+    if sources_digest(source.sources) != source.sha256:
+        check.not_rederived.append(Difference(code, "sources", source.sha256, sources_digest(source.sources)))
         return None
     try:
-        return year_stats_from_sources(sources=source.rows, year=year, today=source.as_of)
+        return year_stats_from_sources(sources=source.sources, year=year, today=source.as_of)
     except DatabaseError as error:  # e.g. a figure that now reads a table the kept rows lack
         check.not_rederived.append(Difference(code, "sources", "re-derivable", f"cannot re-derive: {error}"))
         return None

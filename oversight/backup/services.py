@@ -37,7 +37,7 @@ from shared.accounts.models import Membership, User
 from shared.catalogues.models import Department, Topic
 from shared.core.exceptions import ApplicationError
 from shared.unions.models import Union
-from shared.unions.services import union_create
+from shared.unions.services import union_create, union_set_event_record_days
 
 from .archive import FORMAT, MANIFEST, PUBLIC, VERSION, BackupArchive, HashingWriter, archive_open, dumps, sha256
 
@@ -143,6 +143,7 @@ def _public_part(union: Union, referenced: dict) -> dict:
             "parent": union.parent.code if union.parent_id else None,
             "region_code": union.region_code,
             "archived_on": union.archived_on,
+            "event_record_days": union.event_record_days,
             "domains": list(union.domains.order_by("-is_primary", "domain").values_list("domain", flat=True)),
         },
         "references": referenced,
@@ -399,6 +400,8 @@ def union_restore(
                 region_code=region_code or source["region_code"],
                 domain=domain,
             )
+            if source.get("event_record_days") is not None:  # the union's own setting (None: the default)
+                union = union_set_event_record_days(union=union, days=source["event_record_days"])
             mapping = _map_public(archive, union)
             dropped = _load_tables(archive, union.schema_name, mapping)
             counts = _restore_public_rows(archive, union, mapping[User._meta.db_table], memberships=memberships)

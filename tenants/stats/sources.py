@@ -23,6 +23,7 @@ from django_tenants.utils import schema_context
 
 from tenants.cases.models import Case, CaseTransition
 from tenants.events.models import Event, MediaReport
+from tenants.events.selectors import event_record_days
 
 from .selectors import union_year_stats
 
@@ -50,8 +51,9 @@ def _qi(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def year_stats_sources(*, year: int) -> dict[str, list[dict]]:
-    """{table: [row, …]} of the current union's rows behind `year`'s figures, in key order."""
+def year_stats_sources(*, year: int) -> dict:
+    """What the current union's figures for `year` come from: ``{"tables": {table: [row, …]}, "record_days": n}``
+    (rows in key order; the union's days to complete an event's record, a setting kept in its public row)."""
     found = {}
     with connection.cursor() as cursor:
         for model, rows_of in SOURCES:
@@ -64,7 +66,7 @@ def year_stats_sources(*, year: int) -> dict[str, list[dict]]:
             )
             value = cursor.fetchone()[0]
             found[table] = json.loads(value) if isinstance(value, str) else value
-    return found
+    return {"tables": found, "record_days": event_record_days()}
 
 
 def sources_digest(sources: dict) -> str:
@@ -77,8 +79,9 @@ class _Discard(Exception):
     pass
 
 
-def year_stats_from_sources(*, sources: dict[str, list[dict]], year: int, today: datetime.date) -> dict:
-    """union_year_stats(year, today) computed over `sources` alone, in a throwaway schema rolled back after."""
+def year_stats_from_sources(*, sources: dict, year: int, today: datetime.date) -> dict:
+    """union_year_stats(year, today) computed over `sources` (as year_stats_sources returns them) alone, in a
+    throwaway schema rolled back after."""
     schema = f"rederive_{uuid.uuid4().hex[:16]}"
     template = _qi(settings.TENANT_BASE_SCHEMA)
     result: dict = {}
@@ -87,7 +90,7 @@ def year_stats_from_sources(*, sources: dict[str, list[dict]], year: int, today:
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute(f"CREATE SCHEMA {_qi(schema)}")
-                for table, rows in sources.items():
+                for table, rows in sources["tables"].items():
                     target = f"{_qi(schema)}.{_qi(table)}"
                     cursor.execute(f"CREATE TABLE {target} (LIKE {template}.{_qi(table)} INCLUDING DEFAULTS)")
                     cursor.execute(
@@ -95,7 +98,7 @@ def year_stats_from_sources(*, sources: dict[str, list[dict]], year: int, today:
                         [json.dumps(rows)],
                     )
             with schema_context(schema):
-                result = union_year_stats(year=year, today=today)
+                result = union_year_stats(year=year, today=today, record_days=sources["record_days"])
             raise _Discard
     except _Discard:
         pass

@@ -14,6 +14,7 @@ from oversight.assessment.selectors import assessment_scores
 from oversight.assessment.services import assessment_publish, assessment_reopen
 from oversight.assessment.verification import publications_verify
 from oversight.rollup.services import rollup_refresh
+from shared.unions.models import Union
 from tenants.cases.models import Case, CaseStatus
 from tenants.events.demo import demo_history_load
 from tenants.events.models import Event
@@ -45,23 +46,24 @@ def verify(capsys, *args) -> tuple[int, str]:
     return code, capsys.readouterr().out
 
 
-def test_sources_re_derive_every_figure_of_every_year(city, in_union):
+def test_sources_re_derive_every_figure_of_every_year(city, in_union, world):
     """The rows kept for a year give exactly the live figures: if a figure starts reading a table SOURCES
     does not keep, this fails."""
+    Union.objects.filter(pk=world.union("tcounty1").pk).update(event_record_days=3)  # not the default
     with in_union("tcounty1"):
         for year in range(2017, 2026):
             sources = year_stats_sources(year=year)
             assert year_stats_from_sources(sources=sources, year=year, today=DEMO_TODAY) == union_year_stats(
                 year=year, today=DEMO_TODAY
             ), year
-    assert sum(len(rows) for rows in sources.values()) > 0
+    assert sum(len(rows) for rows in sources["tables"].values()) > 0 and sources["record_days"] == 3
 
 
 def test_a_fresh_publication_is_proven(city, world, capsys):
     publication = assessment_publish(city=city, year=YEAR, actor=world.user("tcity-admin"))
     kept = PublishedSource.objects.filter(publication=publication)
     assert {source.union.code for source in kept} == {"tcounty1", "tcounty2"}
-    assert all(len(source.sha256) == 64 and source.rows["events_event"] for source in kept)
+    assert all(len(source.sha256) == 64 and source.sources["tables"]["events_event"] for source in kept)
     code, out = verify(capsys, "--city", "tcity")
     assert code == 0, out
     assert "published figures re-derive from the kept events and cases" in out
@@ -86,6 +88,8 @@ def test_later_changes_leave_the_publication_and_are_reported(city, world, capsy
         )
         case = Case.objects.filter(raised_on__year=YEAR, status=CaseStatus.SOLVED_ON_SITE).first()
         Case.objects.filter(pk=case.pk).update(raised_on=datetime.date(YEAR - 1, 12, 30))  # a date corrected
+    # The county also gives itself more days to complete an event's record: the publication kept its days then.
+    Union.objects.filter(pk=world.union("tcounty1").pk).update(event_record_days=60)
     rollup_refresh(union=world.union("tcounty1"), year=YEAR)
 
     assert assessment_scores(city=city, year=YEAR) == published  # the published year does not move
@@ -114,7 +118,7 @@ def test_figures_that_do_not_re_derive_are_named(city, world, capsys):
 
     # Kept rows altered afterwards: their digest no longer matches.
     source = PublishedSource.objects.get(publication=publication, union=world.union("tcounty1"))
-    source.rows["events_event"] = source.rows["events_event"][1:]
+    source.sources["tables"]["events_event"] = source.sources["tables"]["events_event"][1:]
     source.save()
     (check,) = publications_verify(year=YEAR)
     assert ("tcounty1", "sources") in {(d.union, d.figure) for d in check.not_rederived}
@@ -179,7 +183,8 @@ def test_a_figure_reading_rows_that_were_not_kept_is_reported_not_crashed(city, 
     real = sources_module.year_stats_from_sources
 
     def without_media(*, sources, year, today):
-        return real(sources={k: v for k, v in sources.items() if k != "events_mediareport"}, year=year, today=today)
+        tables = {k: v for k, v in sources["tables"].items() if k != "events_mediareport"}
+        return real(sources=sources | {"tables": tables}, year=year, today=today)
 
     monkeypatch.setattr(verification, "year_stats_from_sources", without_media)
     (check,) = publications_verify(year=YEAR)

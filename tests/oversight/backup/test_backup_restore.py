@@ -82,6 +82,8 @@ def source(world, settings, tmp_path):
         event.invited_unions.add(world.union("tcounty2"))
         attachment = EventAttachment(event=event, description="现场照片")
         attachment.file.save("site.jpg", ContentFile(b"\xff\xd8 photo bytes"), save=True)
+    Union.objects.filter(pk=union.pk).update(event_record_days=10)
+    union.refresh_from_db()
     rollup_refresh(union=union, today=TODAY)
     Adjustment.objects.create(
         city=world.union("tcity"), union=union, year=2024, points=3, reason="承办示范活动", created_by=admin
@@ -106,6 +108,7 @@ def test_round_trip_restores_every_table_and_the_yearly_stats(source, world, tmp
         "339905",
     )
     assert Domain.objects.get(tenant=copy).domain == "bkcopy.localhost"
+    assert copy.event_record_days == 10
 
     before, after = table_rows("bkcounty"), table_rows("bkcopy")
     assert before.keys() == after.keys()
