@@ -98,6 +98,9 @@ TENANT_DOMAIN_MODEL = "unions.Domain"
 # New unions are cloned from this migrated template schema instead of running every migration.
 TENANT_BASE_SCHEMA = "union_template"
 TENANT_CREATION_FAKES_MIGRATIONS = True
+# Spare schemas made ahead from the template (a Celery task tops them up after each union is created; also
+# `manage.py spare_schemas`): creating a union renames one instead of replaying the template. 0 turns it off.
+UNION_SPARE_SCHEMAS = env.int("UNION_SPARE_SCHEMAS", default=3 if PRODUCTION else 0)
 # Set search_path once per request (when the union is chosen), not before every query. django-tenants forgets
 # the value after a rollback or a savepoint rollback, which undo a SET (tests/shared/unions/test_hot_path.py).
 TENANT_LIMIT_SET_CALLS = True
