@@ -116,12 +116,14 @@ class Command(BaseCommand):
             )
             if missing:
                 raise CommandError(f"The migration is missing in {len(missing)} schemas, e.g. {missing[:5]}.")
+            summary = (
+                f"bench_scale N={count}: provision {s10:.3f}s@10 {s_n:.3f}s@N ratio {s_n / s10:.2f}; "
+                f"migrate-noop {migrate_noop:.1f}s; migrate-add {migrate_add:.1f}s; nightly {nightly:.1f}s; "
+                f"city {fast * 1000:.1f}ms ({slow / fast:.0f}x loop)"
+            )
+            out(summary)  # also before the clean-up, which takes a while at 1,000 unions and measures nothing
         finally:
             started = time.perf_counter()
             scale.scale_discard_all()
             out(f"Removed the benchmark unions ({time.perf_counter() - started:.1f} s).")
-        out(
-            f"bench_scale N={count}: provision {s10:.3f}s@10 {s_n:.3f}s@N ratio {s_n / s10:.2f}; "
-            f"migrate-noop {migrate_noop:.1f}s; migrate-add {migrate_add:.1f}s; nightly {nightly:.1f}s; "
-            f"city {fast * 1000:.1f}ms ({slow / fast:.0f}x loop)"
-        )
+        out(summary)
