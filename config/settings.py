@@ -99,10 +99,17 @@ TENANT_DOMAIN_MODEL = "unions.Domain"
 # New unions are cloned from this migrated template schema instead of running every migration.
 TENANT_BASE_SCHEMA = "union_template"
 TENANT_CREATION_FAKES_MIGRATIONS = True
+# Spare schemas made ahead from the template (a Celery task tops them up after each union is created; also
+# `manage.py spare_schemas`): creating a union renames one instead of replaying the template. 0 turns it off.
+UNION_SPARE_SCHEMAS = env.int("UNION_SPARE_SCHEMAS", default=3 if PRODUCTION else 0)
 # Set search_path once per request (when the union is chosen), not before every query. django-tenants forgets
 # the value after a rollback or a savepoint rollback, which undo a SET (tests/shared/unions/test_hot_path.py).
 TENANT_LIMIT_SET_CALLS = True
-# The migrate command run in each union's schema renders the migrated state once per process, not per schema.
+# `migrate_schemas --executor multiprocessing`: worker processes and schemas handed to a worker at a time.
+TENANT_MULTIPROCESSING_MAX_PROCESSES = env.int("TENANT_MULTIPROCESSING_MAX_PROCESSES", default=2)
+TENANT_MULTIPROCESSING_CHUNKS = env.int("TENANT_MULTIPROCESSING_CHUNKS", default=10)
+# The migrate command run in each union's schema renders the migrated state once per process, not per schema,
+# and replays a structural migration's SQL collected in the first schema (shared/unions/tenant_migrate.py).
 TENANT_BASE_MIGRATE_COMMAND = "shared.unions.tenant_migrate.Command"
 PUBLIC_SCHEMA_URLCONF = "config.urls_public"
 ROOT_URLCONF = "config.urls_tenant"

@@ -64,16 +64,25 @@ def scale_union_create(*, code: str, level: str, parent: str | None, region: str
     return union, time.perf_counter() - started
 
 
-def provision_probe(*, parent: str) -> list[float]:
+def provision_probe(*, parent: str) -> tuple[list[float], list[float], float]:
     """Time creating PROBES more counties of `parent` (as many as exist now, plus one each time), then remove
-    them so they do not count towards the next size."""
-    timings = []
-    for j in range(90, 90 + PROBES):
+    them so they do not count towards the next size: first by replaying the template (no spares), then from
+    spare schemas made just before (the fill timed on its own: it is the replay, done ahead of time).
+    Returns (replay timings, timings from spares, seconds to make the spares)."""
+    from shared.unions.provisioning import spare_schemas_fill
+
+    def create_and_discard(j: int) -> float:
         region = Union.objects.get(code=parent).region_code[:4] + f"{j:02d}"
         union, seconds = scale_union_create(code=f"{parent}_{j:02d}", level="county", parent=parent, region=region)
-        timings.append(seconds)
         union_discard(union=union)
-    return timings
+        return seconds
+
+    replayed = [create_and_discard(j) for j in range(90, 90 + PROBES)]
+    started = time.perf_counter()
+    spare_schemas_fill(count=PROBES, template=settings.TENANT_BASE_SCHEMA)
+    fill = time.perf_counter() - started
+    from_spares = [create_and_discard(j) for j in range(90, 90 + PROBES)]
+    return replayed, from_spares, fill
 
 
 def scale_discard_all() -> int:

@@ -59,17 +59,22 @@ class Union(TenantMixin):
         return self.level == UnionLevel.CITY
 
     def create_schema(self, check_if_exists=False, sync_schema=True, verbosity=1):
-        """Create the union's schema by replaying the template's captured SQL (see unions.provisioning);
-        without a replayable template, django-tenants' own way (clone, or run every migration)."""
+        """Create the union's schema: rename a spare made ahead from the template, or replay the template's
+        captured SQL (see unions.provisioning); without a replayable template, django-tenants' own way (clone,
+        or run every migration)."""
         from django_tenants.utils import schema_exists
 
-        from .provisioning import schema_replay, template_snapshot_sql
+        from .provisioning import schema_ddl_lock, schema_replay, spare_schema_claim, template_snapshot_sql
 
         template = settings.TENANT_BASE_SCHEMA
         if sync_schema and settings.TENANT_CREATION_FAKES_MIGRATIONS and schema_exists(template):
             if check_if_exists and schema_exists(self.schema_name):
                 return False
             sql = template_snapshot_sql(template=template)
+            if sql is not None and spare_schema_claim(schema_name=self.schema_name, template=template):
+                connection.set_schema_to_public()
+                return True
+            schema_ddl_lock()
             if sql is not None:
                 schema_replay(schema_name=self.schema_name, sql=sql)
                 connection.set_schema_to_public()

@@ -287,3 +287,79 @@ def schema_replay(*, schema_name: str, sql: str) -> None:
         cursor.execute("SELECT set_config('search_path', %s, true)", [_qi(schema_name)])
         cursor.execute(sql)
         cursor.execute("SELECT set_config('search_path', %s, true)", [previous])
+
+
+# --- spare schemas: made ahead, renamed when a union is created ---------------------------------------------
+#
+# Replaying the template adds the new schema's foreign keys to public tables (users, catalogues, unions), and
+# each one adds triggers to those tables: with 1,000 unions accounts_user carries about 10,000, and adding
+# more gets slower with every union. A spare schema is that replay done ahead of time, off the request path
+# (``spare_schemas_fill``: a command, and a Celery task after each creation). Creating a union then renames a
+# spare (ALTER SCHEMA ... RENAME: one catalogue row, whatever the number of unions). A spare's name carries
+# the template's digest, so a spare made before the template was migrated is never used (and the next fill
+# drops it).
+
+SPARE_PREFIX = "spare_"
+
+# Any fixed 64-bit number: the lock schema creation, removal and the spares' fill share (see
+# services.schema_ddl_lock: those add or drop foreign keys on public tables and could deadlock).
+SCHEMA_DDL_LOCK_KEY = 0x6A71_C0DE
+
+
+def schema_ddl_lock() -> None:
+    """Hold, until the transaction ends, the lock that schema creation, removal and spare fills share."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SCHEMA_DDL_LOCK_KEY])
+
+
+def _spare_prefix(digest: str) -> str:
+    return f"{SPARE_PREFIX}{digest[:16]}_"
+
+
+def spare_schemas(*, digest: str | None = None) -> list[str]:
+    """The spare schemas there are (made from the template at `digest` when given), oldest name first."""
+    pattern = (_spare_prefix(digest) if digest else SPARE_PREFIX).replace("_", r"\_") + "%"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE %s ORDER BY nspname", [pattern])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def spare_schemas_fill(*, count: int, template: str) -> int:
+    """Make spares until `count` fit the template as it is now, after dropping those that do not; each one
+    in its own transaction. Returns how many were made."""
+    import uuid
+
+    sql = template_snapshot_sql(template=template)
+    if sql is None:
+        return 0
+    digest = template_digest(template=template)
+    for stale in set(spare_schemas()) - set(spare_schemas(digest=digest)):
+        with transaction.atomic(), connection.cursor() as cursor:
+            schema_ddl_lock()
+            cursor.execute(f"DROP SCHEMA IF EXISTS {_qi(stale)} CASCADE")
+    made = 0
+    while len(spare_schemas(digest=digest)) < count:
+        with transaction.atomic():
+            schema_ddl_lock()
+            # Time-ordered names: the oldest spare is claimed first.
+            schema_replay(schema_name=f"{_spare_prefix(digest)}{uuid.uuid1().hex[:8]}{uuid.uuid4().hex[:8]}", sql=sql)
+        made += 1
+    return made
+
+
+def spare_schema_claim(*, schema_name: str, template: str) -> bool:
+    """Rename a spare made from the template as it is now to `schema_name`, in the caller's transaction (a
+    rollback gives it back). False when there is none. Two creations at once never take the same spare: each
+    holds a transaction-level advisory lock on the spare it renames, and checks it still exists once it has it.
+    """
+    digest = template_digest(template=template)
+    with connection.cursor() as cursor:
+        for spare in spare_schemas(digest=digest):
+            cursor.execute("SELECT pg_try_advisory_xact_lock(hashtext(%s))", [spare])
+            if not cursor.fetchone()[0]:
+                continue
+            cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = %s)", [spare])
+            if cursor.fetchone()[0]:
+                cursor.execute(f"ALTER SCHEMA {_qi(spare)} RENAME TO {_qi(schema_name)}")
+                return True
+    return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 from django.conf import settings
@@ -13,7 +14,13 @@ from django_tenants.utils import get_public_schema_name, schema_context, schema_
 from shared.core.exceptions import FieldErrors
 
 from .models import Domain, Union, UnionLevel
-from .provisioning import template_snapshot_capture
+from .provisioning import (  # noqa: F401 (SCHEMA_DDL_LOCK_KEY: where the lock's users look for it)
+    SCHEMA_DDL_LOCK_KEY,
+    schema_ddl_lock,
+    spare_schemas,
+    template_digest,
+    template_snapshot_capture,
+)
 from .selectors import union_children
 
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
@@ -21,6 +28,7 @@ REGION_RE = re.compile(r"^[1-9]\d{5}$")
 # A host name: dot-separated labels of letters, digits and inner hyphens.
 DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")
 RESERVED_CODES = {"public", "information_schema", settings.TENANT_BASE_SCHEMA}
+logger = logging.getLogger(__name__)
 
 
 def _validate_union(*, code: str, name: str, level: str, parent_code: str | None, region_code: str, domain: str):
@@ -76,20 +84,6 @@ def _check_parent(parent_code: str | None, *, level: str, region_code: str, erro
     return parent
 
 
-# Any fixed 64-bit number: the key of the advisory lock that serialises schema creation and removal.
-SCHEMA_DDL_LOCK_KEY = 0x6A71_C0DE
-
-
-def schema_ddl_lock() -> None:
-    """Hold, until the transaction ends, the lock that schema creation and removal share.
-
-    Cloning adds foreign keys to public tables and dropping a schema removes them; both lock those public
-    tables, and two of them running at once can deadlock. Taking this lock first makes them queue instead.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SCHEMA_DDL_LOCK_KEY])
-
-
 def union_create(
     *, code: str, name: str, level: str, region_code: str, domain: str, parent_code: str | None = None
 ) -> Union:
@@ -103,14 +97,31 @@ def union_create(
         code=code, name=name, level=level, parent_code=parent_code, region_code=region_code, domain=domain
     )
     with transaction.atomic():
-        schema_ddl_lock()
+        # The schema comes from a spare when there is one (a rename: no DDL on public tables, so no lock).
+        # Otherwise the template is replayed under the DDL lock, taken here, outside django-tenants' save,
+        # which on any error deletes the union in what would be an aborted transaction. (Should another
+        # creation take the last spare meanwhile, create_schema takes the lock itself.)
+        if not spare_schemas(digest=template_digest(template=settings.TENANT_BASE_SCHEMA)):
+            schema_ddl_lock()
         union = Union(
             schema_name=code, code=code, name=name.strip(), level=level, parent=parent, region_code=region_code
         )
         union.save(verbosity=0)
         Domain.objects.create(domain=domain, tenant=union, is_primary=True)
+        if settings.UNION_SPARE_SCHEMAS:
+            from .tasks import spare_schemas_fill_task
+
+            transaction.on_commit(lambda: _enqueue_quietly(spare_schemas_fill_task))
     connection.set_schema_to_public()
     return union
+
+
+def _enqueue_quietly(task) -> None:
+    """A refill is an optimisation: with the broker down the union is created all the same."""
+    try:
+        task.apply_async(retry=False)
+    except Exception:
+        logger.warning("Could not enqueue the spare schemas' refill.", exc_info=True)
 
 
 def union_template_migrate(*, verbosity: int = 0) -> None:

@@ -5,11 +5,16 @@ from __future__ import annotations
 import datetime
 import hmac
 
-from django.db.models import BooleanField, Prefetch, Q, QuerySet, Value, When
+from django.db import connection
+from django.db.models import BooleanField, JSONField, Prefetch, Q, QuerySet, Value, When
 from django.db.models import Case as Conditional
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from shared.catalogues.models import Department, Topic
 from shared.core.filtering import filtered
+from tenants.enterprises.models import Enterprise
+from tenants.events.models import Event
 
 from .filters import CaseFilter
 from .models import FINISHED_STATUSES, Case, CaseTransition
@@ -39,6 +44,43 @@ def case_queryset(*, today: datetime.date | None = None) -> QuerySet[Case]:
         )
         .order_by("-raised_on", "-id")
     )
+
+
+def _ref(model, key: str, *columns: str) -> RawSQL:
+    """The row the case's `key` column points to, as a JSON object of `columns` (NULL when the key is)."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    pairs = ", ".join(f"'{column}', r.{quote(column)}" for column in columns)
+    case_key = f"{quote(Case._meta.db_table)}.{quote(key)}"
+    return RawSQL(f"SELECT jsonb_build_object({pairs}) FROM {table} r WHERE r.id = {case_key}", (), JSONField())
+
+
+def case_list_rows(*, filters: dict | None = None, today: datetime.date | None = None) -> QuerySet[Case]:
+    """The API's case list, one query for the page whatever its size: the cases without their history (a
+    case's history is on its detail), with their event, topic, department and enterprise as dicts
+    (`event_ref`, `topic_ref`, `department_ref`, `enterprise_ref`) and the dispute (if any) joined.
+
+    The references are scalar subqueries rather than joins: with six LEFT JOINs PostgreSQL spent about 25 ms
+    planning every list request (it weighs each join order), against 0.6 ms this way. They are written as
+    SQL because building and compiling them with the ORM cost more than the rest of the request's Python
+    work; table names resolve through the union's search_path like the ORM's own."""
+    today = today or timezone.localdate()
+    queryset = (
+        Case.objects.select_related("dispute", "dispute__respondent")
+        .annotate(
+            event_ref=_ref(Event, "event_id", "id", "number", "title"),
+            topic_ref=_ref(Topic, "topic_id", "id", "name"),
+            department_ref=_ref(Department, "department_id", "id", "name"),
+            enterprise_ref=_ref(Enterprise, "enterprise_id", "id", "name", "credit_code"),
+            is_overdue=Conditional(
+                When(case_overdue_condition(today=today), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+        .order_by("-raised_on", "-id")
+    )
+    return filtered(CaseFilter, filters=filters, queryset=queryset)
 
 
 def case_list(*, filters: dict | None = None, today: datetime.date | None = None) -> QuerySet[Case]:

@@ -18,10 +18,10 @@ from .services import ON_SITE_NEXT_STEPS
 from .workflow import case_allowed_actions
 
 
-class CaseEventRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Event
-        fields = ["id", "number", "title"]
+class CaseEventRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    number = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
 
 
 class CaseActorSerializer(serializers.Serializer):
@@ -51,18 +51,19 @@ class DisputeSerializer(serializers.ModelSerializer):
         return [line for line in detail.applicants.splitlines() if line.strip()]
 
 
-class CaseSerializer(serializers.ModelSerializer):
-    """A case with its history; contact data masked unless context["show_contact"]."""
+class CaseListSerializer(serializers.ModelSerializer):
+    """A case as the list shows it (case_list_rows): everything but the history, which is on the case's
+    detail; contact data masked unless context["show_contact"]."""
 
-    event = CaseEventRefSerializer(read_only=True, allow_null=True)
-    topic = EventTopicRefSerializer(read_only=True, allow_null=True)
-    department = EventDepartmentRefSerializer(read_only=True, allow_null=True)
-    enterprise = EventEnterpriseRefSerializer(read_only=True, allow_null=True)
-    dispute = serializers.SerializerMethodField()
+    event = CaseEventRefSerializer(source="event_ref", read_only=True, allow_null=True)
+    topic = EventTopicRefSerializer(source="topic_ref", read_only=True, allow_null=True)
+    department = EventDepartmentRefSerializer(source="department_ref", read_only=True, allow_null=True)
+    enterprise = EventEnterpriseRefSerializer(source="enterprise_ref", read_only=True, allow_null=True)
+    # A missing reverse one-to-one reads as None (DRF's get_attribute), so the nested serializer is built once.
+    dispute = DisputeSerializer(read_only=True, allow_null=True)
     is_overdue = serializers.BooleanField(read_only=True)
     submitter_name = serializers.SerializerMethodField()
     submitter_phone = serializers.SerializerMethodField()
-    history = CaseTransitionSerializer(source="transitions", many=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField()
 
     class Meta:
@@ -88,7 +89,6 @@ class CaseSerializer(serializers.ModelSerializer):
             "submitter_phone",
             "dispute",
             "allowed_actions",
-            "history",
         ]
         read_only_fields = fields
 
@@ -104,16 +104,20 @@ class CaseSerializer(serializers.ModelSerializer):
     def get_allowed_actions(self, case) -> list[str]:
         return case_allowed_actions(case=case)
 
-    @staticmethod
-    def _dispute(case):
-        try:
-            return case.dispute
-        except DisputeDetail.DoesNotExist:
-            return None
 
-    def get_dispute(self, case) -> dict | None:
-        detail = self._dispute(case)
-        return DisputeSerializer(detail).data if detail is not None else None
+class CaseSerializer(CaseListSerializer):
+    """A case with its history (every transition, who and when); contact data masked unless
+    context["show_contact"]."""
+
+    event = CaseEventRefSerializer(read_only=True, allow_null=True)
+    topic = EventTopicRefSerializer(read_only=True, allow_null=True)
+    department = EventDepartmentRefSerializer(read_only=True, allow_null=True)
+    enterprise = EventEnterpriseRefSerializer(read_only=True, allow_null=True)
+    history = CaseTransitionSerializer(source="transitions", many=True, read_only=True)
+
+    class Meta(CaseListSerializer.Meta):
+        fields = CaseListSerializer.Meta.fields + ["history"]
+        read_only_fields = fields
 
 
 class DisputeInputSerializer(serializers.Serializer):

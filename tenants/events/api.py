@@ -15,12 +15,12 @@ from tenants.cases.services import case_record_on_site
 
 from .filters import EventFilter
 from .models import Event
-from .selectors import event_get, event_list
+from .selectors import event_get, event_list_rows
 from .serializers import (
     CancelSerializer,
     EventDetailSerializer,
     EventInputSerializer,
-    EventSerializer,
+    EventListSerializer,
     HeldSerializer,
     MediaReportInputSerializer,
     MediaReportSerializer,
@@ -44,14 +44,14 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     permission_classes = [IsUnionMember]
     pagination_class = ListPagination
     filterset_class = EventFilter
-    serializer_class = EventSerializer
+    serializer_class = EventListSerializer
     queryset = Event.objects.none()  # for the schema generator; requests go through the selectors
 
     def get_queryset(self):
-        return event_list()
+        return event_list_rows()
 
     def get_serializer_class(self):
-        return EventSerializer if self.action == "list" else EventDetailSerializer
+        return EventListSerializer if self.action == "list" else EventDetailSerializer
 
     def get_object(self):
         try:

@@ -10,16 +10,16 @@ from tenants.enterprises.models import Enterprise
 from .models import Event, MediaReport, VenueKind
 
 
-class EventTopicRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Topic
-        fields = ["id", "name"]
+# The references lists nest in every row are plain serializers: a ModelSerializer introspects its model
+# each time it is bound, once per nested field per request.
+class EventTopicRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
 
 
-class EventDepartmentRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Department
-        fields = ["id", "name"]
+class EventDepartmentRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
 
 
 class EventUnionRefSerializer(serializers.ModelSerializer):
@@ -28,10 +28,10 @@ class EventUnionRefSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name"]
 
 
-class EventEnterpriseRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Enterprise
-        fields = ["id", "name", "credit_code"]
+class EventEnterpriseRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    credit_code = serializers.CharField(read_only=True)
 
 
 class MediaReportSerializer(serializers.ModelSerializer):
@@ -82,6 +82,13 @@ class EventSerializer(serializers.ModelSerializer):
 
     def get_media_report_count(self, event) -> int:
         return len(event.media_reports.all())
+
+
+class EventListSerializer(EventSerializer):
+    """The API's list rows (event_list_rows): departments and the media report count come with the row."""
+
+    departments = EventDepartmentRefSerializer(source="department_refs", many=True, read_only=True)
+    media_report_count = serializers.IntegerField(read_only=True)
 
 
 class EventDetailSerializer(EventSerializer):

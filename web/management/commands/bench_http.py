@@ -2,10 +2,12 @@
 
     python manage.py bench_http [--union kecheng] [--user kecheng-admin] [--seconds 5] [--clients 4]
 
-Starts gunicorn with 2 sync workers (DEBUG off) on --port, then, in one run, calls for --seconds each: the
-health check on the bare base domain, and on the union's host /api/v1/me/, the events list and the cases
-list (20 a page) with the user's API token; --clients threads keep it busy. Prints requests per second and
-each one as a share of /healthz. Needs a union with data (e.g. `make demo`'s); refuses to run in production.
+Starts gunicorn with 2 sync workers (DEBUG off, database connections kept for CONN_MAX_AGE=60 s as in
+production) on --port, then, in one run, calls for --seconds each: the health check on the bare base domain,
+and on the union's host /api/v1/me/, the events list and the cases list (20 a page) with the user's API
+token; --clients threads keep it busy. The paths take turns in --rounds rounds, so a change in the machine's
+load during the run weighs on every path alike. Prints requests per second and each one as a share of
+/healthz. Needs a union with data (e.g. `make demo`'s); refuses to run in production.
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", default="kecheng-admin", help="a member of that union")
         parser.add_argument("--seconds", type=float, default=5.0, help="seconds per path (default 5)")
         parser.add_argument("--clients", type=int, default=4, help="concurrent client threads (default 4)")
+        parser.add_argument("--rounds", type=int, default=5, help="rounds the paths take turns in (default 5)")
         parser.add_argument("--port", type=int, default=8129)
         parser.add_argument("--workers", type=int, default=2)
 
@@ -90,6 +93,7 @@ class Command(BaseCommand):
         token, _ = Token.objects.get_or_create(user=user)
         port = options["port"]
         env = {**os.environ, "DEBUG": "False", "GUNICORN_BIND": f"127.0.0.1:{port}"}
+        env.setdefault("CONN_MAX_AGE", "60")  # production's default: no new connection per request
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "config.wsgi",
              "--workers", str(options["workers"]), "--access-logfile", "/dev/null", "--log-level", "warning"],
@@ -102,16 +106,24 @@ class Command(BaseCommand):
             for _name, host, path in PATHS:  # warm every worker's caches
                 for _ in range(10):
                     _get(port, hosts[host], path, headers)
-            results = {}
-            for name, host, path in PATHS:
-                results[name] = _hammer(port, hosts[host], path, headers, options["seconds"], options["clients"])
+            rounds = max(1, options["rounds"])
+            totals = {name: [0.0, 0.0, 0] for name, _host, _path in PATHS}  # seconds, requests, failures
+            for _round in range(rounds):
+                for name, host, path in PATHS:
+                    seconds = options["seconds"] / rounds
+                    rate, failures = _hammer(port, hosts[host], path, headers, seconds, options["clients"])
+                    totals[name][0] += seconds
+                    totals[name][1] += rate * seconds
+                    totals[name][2] += failures
+            results = {name: (done / seconds, failures) for name, (seconds, done, failures) in totals.items()}
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
         base = results["healthz"][0]
         self.stdout.write(
             f"Through gunicorn, {options['workers']} workers, {options['clients']} clients, "
-            f"{options['seconds']:g} s per path, union {options['union']}:"
+            f"{options['seconds']:g} s per path in {rounds} rounds, union {options['union']}, "
+            f"CONN_MAX_AGE={env['CONN_MAX_AGE']}, load average {os.getloadavg()[0]:.1f}:"
         )
         for name, (rate, failures) in results.items():
             note = f"  ({failures} answers not 200)" if failures else ""
