@@ -45,7 +45,7 @@ BENCH_CONNECTIONS = int(os.environ.get("SMOKE_BENCH_CONNECTIONS", "8"))
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 BIN = Path(sys.executable).parent
 PASSWORD = "demo12345"  # the demo logins' password
-OTHER_CITY = "lishui"
+OTHER_CITY = "wenzhou"  # a city outside the demo province (the demo has 丽水 in it)
 SMOKE_ADDRESS_LIMIT = 3  # INTAKE_ADDRESS_LIMIT for the run (600 in production): the ceiling is reached quickly
 RUN_CA: dict[str, str] = {}  # the PEM of the CA made for this run
 
@@ -634,11 +634,11 @@ def main() -> int:
             "--code",
             OTHER_CITY,
             "--name",
-            "丽水市总工会",
+            "温州市总工会",
             "--level",
             "city",
             "--region",
-            "331100",
+            "330300",
             "--domain",
             host(OTHER_CITY),
         )
