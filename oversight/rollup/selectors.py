@@ -12,6 +12,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oversight.assessment.scoring import competition_ranks
 from shared.core.exceptions import ApplicationError
 from shared.unions.archiving import union_below_counted
 from shared.unions.models import Union, UnionLevel
@@ -129,21 +130,12 @@ def compliance_for_city(*, city: Union, year: int, today: datetime.date | None =
 
 # What a province may rank its cities and counties by (figures of the roll-up; more is better).
 RANKING_METRICS = ("events_held", "enterprises_reached", "worker_attendance", "cases_raised", "cases_solved_on_site")
-RANKING_FIGURES = (*RANKING_METRICS, "quota")
-
-
-def _competition_ranks(keys: list) -> list[int]:
-    """Standard competition ranking (1, 2, 2, 4): rank = 1 + the number of strictly larger keys."""
-    ordered = sorted(keys, reverse=True)
-    first: dict = {}
-    for position, key in enumerate(ordered, start=1):
-        first.setdefault(key, position)
-    return [first[key] for key in keys]
 
 
 def _ranked(rows: list[dict], by: str) -> list[dict]:
-    """Rank rows by `by` (ties share a rank), best first; equal ranks keep registry order."""
-    for row, rank in zip(rows, _competition_ranks([row[by] for row in rows]), strict=True):
+    """Rank rows by `by` (standard competition ranking: ties share a rank), best first; equal ranks keep
+    registry order."""
+    for row, rank in zip(rows, competition_ranks([row[by] for row in rows]), strict=True):
         row["rank"] = rank
     return sorted(rows, key=lambda row: row["rank"])
 
