@@ -3,7 +3,7 @@
 It starts, on loopback only and with everything under .data/smoke/ (git-ignored): an embedded PostgreSQL
 and Redis (reached through DATABASE_URL / CELERY_BROKER_URL like real servers), then follows the README's
 production steps with DJANGO_ENV=production (compile_translations, migrate, collectstatic, check --deploy),
-loads the demo city plus a second city, and starts gunicorn, a Celery worker, Celery beat and nginx with the
+loads the demo province plus a city outside it, and starts gunicorn, a Celery worker, Celery beat and nginx with the
 site of deploy/nginx/ and a wildcard certificate made in the run by trustme. It checks through nginx what a
 union would see, measures requests per second for the events list and /healthz, stops everything it
 started and prints its wall time. Exit status 0 only when every check passed.
@@ -45,7 +45,7 @@ BENCH_CONNECTIONS = int(os.environ.get("SMOKE_BENCH_CONNECTIONS", "8"))
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 BIN = Path(sys.executable).parent
 PASSWORD = "demo12345"  # the demo logins' password
-OTHER_CITY = "lishui"
+OTHER_CITY = "wenzhou"  # a city outside the demo province (the demo has 丽水 in it)
 SMOKE_ADDRESS_LIMIT = 3  # INTAKE_ADDRESS_LIMIT for the run (600 in production): the ceiling is reached quickly
 RUN_CA: dict[str, str] = {}  # the PEM of the CA made for this run
 
@@ -625,7 +625,9 @@ def main() -> int:
         manage(env, "compile_translations")
         manage(env, "migrate", "--verbosity", "0")
         manage(env, "collectstatic", "--noinput", "--verbosity", "0")
-        phase("Data: the demo city (load_demo refuses production, so it runs as development) and a second city ...")
+        phase(
+            "Data: the demo province and its cities (load_demo refuses production, so it runs as development), and a city outside it ..."
+        )
         demo_env = dict(env, DJANGO_ENV="development")
         manage(demo_env, "load_demo")
         manage(
@@ -634,11 +636,11 @@ def main() -> int:
             "--code",
             OTHER_CITY,
             "--name",
-            "丽水市总工会",
+            "温州市总工会",
             "--level",
             "city",
             "--region",
-            "331100",
+            "330300",
             "--domain",
             host(OTHER_CITY),
         )

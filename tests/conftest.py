@@ -9,6 +9,13 @@ who may, a colleague, and someone from another union who must be refused.
 
     tcity (city)  ── tcounty1, tcounty2
     ocity (city)  ── ocounty
+
+The province level's tests add two provinces for the length of their module (`province_world`), and remove
+them afterwards, so that every other test sees the world above unchanged:
+
+    tprov (province) ── pcity ── pcounty1, pcounty2
+                     └─ qcity ── qcounty
+    oprov (province) ── oprovcity
 """
 
 from __future__ import annotations
@@ -34,6 +41,18 @@ WORLD = [
 ]
 
 
+PROVINCE_WORLD = [
+    ("tprov", "测试省总工会", "province", None, "320000"),
+    ("pcity", "测试甲市总工会", "city", "tprov", "320100"),
+    ("pcounty1", "甲市一区总工会", "county", "pcity", "320101"),
+    ("pcounty2", "甲市二县总工会", "county", "pcity", "320102"),
+    ("qcity", "测试乙市总工会", "city", "tprov", "320200"),
+    ("qcounty", "乙市一县总工会", "county", "qcity", "320201"),
+    ("oprov", "他省总工会", "province", None, "310000"),
+    ("oprovcity", "他省一市总工会", "city", "oprov", "310100"),
+]
+
+
 def host(code: str) -> str:
     return f"{code}.localhost"
 
@@ -50,15 +69,20 @@ class World:
         return self.users[name]
 
 
-def _ensure_world() -> World:
+def _ensure_unions(entries) -> dict[str, Union]:
     from shared.unions.services import union_create
 
     unions = {}
-    for code, name, level, parent, region in WORLD:
+    for code, name, level, parent, region in entries:
         union = Union.objects.filter(code=code).first() or union_create(
             code=code, name=name, level=level, parent_code=parent, region_code=region, domain=host(code)
         )
         unions[code] = union
+    return unions
+
+
+def _ensure_members(unions: dict[str, Union]) -> dict[str, User]:
+    """An admin, a staff member and a viewer of each union: "<code>-<role>"."""
     users = {}
     for code in unions:
         for role in Role.values:
@@ -70,6 +94,12 @@ def _ensure_world() -> World:
                 user.save()
             Membership.objects.get_or_create(user=user, union=unions[code], defaults={"role": role})
             users[username] = user
+    return users
+
+
+def _ensure_world() -> World:
+    unions = _ensure_unions(WORLD)
+    users = _ensure_members(unions)
     # A colleague: a second staff member of tcounty1.
     colleague = User.objects.filter(username="tcounty1-colleague").first()
     if colleague is None:
@@ -94,9 +124,41 @@ def _session_world(django_db_setup, django_db_blocker) -> World:
         # The world is committed: make sure it never lands anywhere but a test database.
         name = connection.settings_dict["NAME"]
         assert name.startswith("test_"), f"refusing to build the test world in database {name!r}"
+        _discard_province_world()  # left by an interrupted run: the world has no province
         world = _ensure_world()
         connection.set_schema_to_public()
     return world
+
+
+def _discard_province_world() -> None:
+    from shared.unions.services import union_discard
+
+    codes = [code for code, *_rest in PROVINCE_WORLD]
+    # Their memberships go with them; the accounts stay (without a union they open nothing) and are reused.
+    for root in Union.objects.filter(code__in=codes, parent__isnull=True):
+        union_discard(union=root)
+    connection.set_schema_to_public()
+
+
+@pytest.fixture(scope="module")
+def province_world(_session_world, django_db_blocker) -> World:
+    """The two provinces of PROVINCE_WORLD and their members, committed for one test module and added to the
+    world (so `world`, `api`, `page` and `in_union` know them), then removed with everything below them."""
+    with django_db_blocker.unblock():
+        assert connection.settings_dict["NAME"].startswith("test_")
+        _discard_province_world()  # what an interrupted run may have left
+        unions = _ensure_unions(PROVINCE_WORLD)
+        users = _ensure_members(unions)
+        connection.set_schema_to_public()
+    _session_world.unions.update(unions)
+    _session_world.users.update(users)
+    yield _session_world
+    for code in unions:
+        del _session_world.unions[code]
+    for username in users:
+        del _session_world.users[username]
+    with django_db_blocker.unblock():
+        _discard_province_world()
 
 
 @pytest.fixture

@@ -46,12 +46,19 @@ def membership_or_refusal(request):
 
 
 def member_required(
-    view=None, *, write: bool = False, city: bool = False, admin: bool = False, own_account: bool = False
+    view=None,
+    *,
+    write: bool = False,
+    city: bool = False,
+    oversees: bool = False,
+    admin: bool = False,
+    own_account: bool = False,
 ):
     """Decorate a page view of a union host.
 
     write: the page itself is a form that changes data (admin and staff only, also for GET).
     city: only a city union's members (the city's own host).
+    oversees: only the members of a city or a province union (its own host): the pages about the unions below.
     admin: only the union's administrators.
     own_account: a page of one's own account (e.g. one's password): every role may use it, POST included.
     Otherwise, whatever the flags, a POST needs a role that may write.
@@ -66,6 +73,8 @@ def member_required(
             request.membership = membership
             if city and not request_union(request).is_city:
                 return denied(request, _("Only a city union's staff can open this page."))
+            if oversees and not request_union(request).oversees:
+                return denied(request, _("Only a city or province union's staff can open this page."))
             if admin and not membership.is_admin:
                 return denied(request, _("Only the union's administrators can do this."))
             writes = write or request.method not in ("GET", "HEAD", "OPTIONS")

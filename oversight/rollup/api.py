@@ -1,5 +1,7 @@
-"""City oversight API. Compliance and drill-down are served on a city union's host to its members
-(IsCityUnionMember); a city sees its own child unions only. Notices: any member, own notices only."""
+"""Oversight API. Compliance and drill-down are served on a city's or a province's host to its members
+(IsOverseeingUnionMember); a city sees its own counties only, a province its cities and their counties only
+(unions.selectors.union_below). The province's rankings: on a province's host. Notices: any member, own
+notices only."""
 
 from django.http import Http404
 from django.utils import timezone
@@ -9,19 +11,20 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shared.accounts.permissions import IsCityUnionMember, IsUnionReader
+from shared.accounts.permissions import IsOverseeingUnionMember, IsProvinceUnionMember, IsUnionReader
 from shared.core.serializers import OptionalYearSerializer, validated
-from shared.unions.archiving import union_children_left_out
-from shared.unions.selectors import union_child_get
+from shared.unions.archiving import union_below_left_out
+from shared.unions.selectors import union_below_get
 from tenants.cases.selectors import case_list
 from tenants.events.selectors import event_list
 
-from .selectors import compliance_for_city, notice_list
+from .selectors import RANKING_METRICS, compliance_for_city, notice_list, rankings_for_province
 from .serializers import (
     ComplianceSerializer,
     DrillCaseSerializer,
     DrillEventSerializer,
     NoticeSerializer,
+    ProvinceRankingsSerializer,
 )
 from .services import notice_mark_read
 
@@ -29,32 +32,33 @@ YEAR_PARAMETER = OpenApiParameter("year", int, description="Calendar year (defau
 
 
 class CityViewSet(viewsets.ViewSet):
-    permission_classes = [IsCityUnionMember]
+    permission_classes = [IsOverseeingUnionMember]
 
     @extend_schema(parameters=[YEAR_PARAMETER], responses=ComplianceSerializer)
     @action(detail=False, methods=["get"])
     def compliance(self, request):
-        """Quota compliance of each child union for a year, from the roll-up: quota, events held and planned,
-        pace (done / on_track / at_risk / missed) and when the figures were computed; `left_out` names the
-        unions archived by then, which the year's figures no longer count."""
+        """Quota compliance of each union below this one for a year (a city's counties; a province's cities
+        and their counties), from the roll-up: quota of its level, events held and planned, pace (done /
+        on_track / at_risk / missed) and when the figures were computed; `left_out` names the unions archived
+        by then, which the year's figures no longer count."""
         data = validated(OptionalYearSerializer, request.query_params)
         year = data.get("year") or timezone.localdate().year
         rows = compliance_for_city(city=request.tenant, year=year)
-        left_out = union_children_left_out(union=request.tenant, year=year)
+        left_out = union_below_left_out(union=request.tenant, year=year)
         return Response(ComplianceSerializer({"year": year, "results": rows, "left_out": left_out}).data)
 
 
 class ChildUnionViewSet(viewsets.GenericViewSet):
-    """Read-only drill-down into one child union: each list is read inside that union's schema, after checking
-    that it is a child of the city whose host was called (anything else is a 404)."""
+    """Read-only drill-down into one union below: each list is read inside that union's schema, after checking
+    that it lies below the city or province whose host was called (anything else is a 404)."""
 
-    permission_classes = [IsCityUnionMember]
+    permission_classes = [IsOverseeingUnionMember]
     filter_backends: list = []  # filtering goes through the selectors
     lookup_field = "code"
     lookup_value_converter = "slug"
 
     def _page_in_schema(self, read, serializer_class) -> Response:
-        union = union_child_get(union=self.request.tenant, code=self.kwargs["code"])
+        union = union_below_get(union=self.request.tenant, code=self.kwargs["code"])
         if union is None:
             raise Http404
         with schema_context(union.schema_name):
@@ -75,6 +79,27 @@ class ChildUnionViewSet(viewsets.GenericViewSet):
     def cases(self, request, code=None):
         """A child union's cases (read-only, submitter contact data masked); filters as on the union's own list."""
         return self._page_in_schema(lambda: case_list(filters=request.query_params), DrillCaseSerializer)
+
+
+class ProvinceViewSet(viewsets.ViewSet):
+    permission_classes = [IsProvinceUnionMember]
+
+    @extend_schema(
+        parameters=[
+            YEAR_PARAMETER,
+            OpenApiParameter("by", str, enum=list(RANKING_METRICS), description="figure to rank by (events_held)"),
+        ],
+        responses=ProvinceRankingsSerializer,
+    )
+    @action(detail=False, methods=["get"])
+    def rankings(self, request):
+        """The province's rankings for a year, from the roll-up: its cities (each city's own figures plus its
+        counties') and all its counties province-wide, by one figure (`by`), standard competition ranking
+        (1, 2, 2, 4)."""
+        data = validated(OptionalYearSerializer, request.query_params)
+        year = data.get("year") or timezone.localdate().year
+        rankings = rankings_for_province(province=request.tenant, year=year, by=request.query_params.get("by"))
+        return Response(ProvinceRankingsSerializer({"year": year, **rankings}).data)
 
 
 class NoticeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -1,6 +1,6 @@
-"""The city benchmark (`manage.py bench_city`): a throwaway city with N county unions and years of data at
-the demo's density, and the two ways of answering the city's questions — from the roll-up, and by looping
-over the counties' schemas — timed side by side."""
+"""The city benchmark (`manage.py bench_city`): a throwaway province above a city with N county unions and a
+second, small city, with years of data at the demo's density, and the two ways of answering the city's and the
+province's questions — from the roll-up, and by looping over the schemas below — timed side by side."""
 
 from __future__ import annotations
 
@@ -24,17 +24,27 @@ from oversight.assessment.selectors import (
 )
 from shared.catalogues.models import Department, Topic
 from shared.unions.models import Union
-from shared.unions.selectors import union_children
+from shared.unions.selectors import union_below, union_children
 from shared.unions.services import union_create, union_discard
 from tenants.cases.models import Case, CaseStatus, CaseTransition
 from tenants.enterprises.models import Enterprise
 from tenants.events.models import Event, EventCounter, EventStatus, MediaReport
 from tenants.stats.selectors import union_year_stats
 
-from .selectors import compliance_for_city, compliance_from_stats, quota_for
+from .selectors import (
+    compliance_for_city,
+    compliance_from_stats,
+    quota_for,
+    quotas_by_level,
+    rankings_for_province,
+    rankings_from_figures,
+)
 
 PREFIX = "zbench"  # every union this benchmark makes has a code starting with it
+PROVINCE_REGION = "990000"
 CITY_REGION = "999900"
+OTHER_CITY_REGION = "998800"
+OTHER_CITY_COUNTIES = 2  # the province's second city, so that its city ranking ranks something
 
 # The demo's density (seed document: 27 events, 2000+ enterprises, 10,000+ attendances, 360+ problems
 # solved on site): per county and year about 5 held events and one planned or cancelled, each held event
@@ -44,17 +54,28 @@ CASES_PER_EVENT = (8, 20)
 
 
 def bench_discard_all() -> int:
-    """Remove every union a previous run left behind (e.g. with --keep)."""
-    cities = list(Union.objects.filter(code__startswith=PREFIX, parent__isnull=True))
-    for city in cities:
-        union_discard(union=city)
-    return len(cities)
+    """Remove every union a previous run left behind (e.g. with --keep): the province, and what is under it."""
+    roots = list(Union.objects.filter(code__startswith=PREFIX, parent__isnull=True))
+    for root in roots:
+        union_discard(union=root)
+    return len(roots)
 
 
 def bench_build_unions(*, count: int) -> tuple[Union, list[Union]]:
+    """The province, its city `zbench` with `count` counties, and a second city with two counties. Returns the
+    city and every union to fill with data (the province holds none)."""
+    province = union_create(
+        code=f"{PREFIX}_p", name="基准测试省总工会", level="province", region_code=PROVINCE_REGION,
+        domain=f"{PREFIX}-p.bench.invalid",
+    )  # fmt: skip
     city = union_create(
-        code=PREFIX, name="基准测试市总工会", level="city", region_code=CITY_REGION, domain=f"{PREFIX}.bench.invalid"
-    )
+        code=PREFIX, name="基准测试市总工会", level="city", region_code=CITY_REGION, domain=f"{PREFIX}.bench.invalid",
+        parent_code=province.code,
+    )  # fmt: skip
+    other = union_create(
+        code=f"{PREFIX}_c2", name="基准测试二市总工会", level="city", region_code=OTHER_CITY_REGION,
+        domain=f"{PREFIX}-c2.bench.invalid", parent_code=province.code,
+    )  # fmt: skip
     counties = []
     for n in range(1, count + 1):
         code = f"{PREFIX}_{n:04d}"
@@ -68,7 +89,19 @@ def bench_build_unions(*, count: int) -> tuple[Union, list[Union]]:
                 parent_code=city.code,
             )
         )
-    return city, counties
+    for n in range(1, OTHER_CITY_COUNTIES + 1):
+        code = f"{other.code}_{n:02d}"
+        counties.append(
+            union_create(
+                code=code, name=f"基准测试二市{n}县总工会", level="county", region_code=f"9988{n:02d}",
+                domain=f"{code.replace('_', '-')}.bench.invalid", parent_code=other.code,
+            )
+        )  # fmt: skip
+    return city, [city, other, *counties]
+
+
+def bench_province(*, city: Union) -> Union:
+    return city.parent
 
 
 def _day(rng: random.Random, year: int, last: datetime.date) -> datetime.date:
@@ -239,6 +272,41 @@ def rankings_by_looping(*, city: Union, year: int, today: datetime.date) -> list
         adjustments_by_union=adjustments,
     )
     return [{field: row[field] for field in RANKING_FIELDS} for row in rows]
+
+
+def province_compliance_from_rollup(*, city: Union, year: int, today: datetime.date) -> list[tuple]:
+    """`city` is the overseeing union here: the province."""
+    return _compliance_key(compliance_for_city(city=city, year=year, today=today))
+
+
+def province_compliance_by_looping(*, city: Union, year: int, today: datetime.date) -> list[tuple]:
+    below = list(union_below(union=city))
+    stats = _stats_by_looping(below, year, today)
+    quotas = quotas_by_level(year=year)
+    rows = [
+        compliance_from_stats(union=u, year=year, stats=stats[u.pk], today=today, quota=quotas[u.level]) for u in below
+    ]
+    return _compliance_key(rows)
+
+
+def _rankings_key(rankings: dict) -> dict:
+    return {
+        table: [(row["union"].code, row["rank"], row[rankings["by"]], row["quota"]) for row in rankings[table]]
+        for table in ("cities", "counties")
+    }
+
+
+def province_rankings_from_rollup(*, city: Union, year: int, today: datetime.date) -> dict:
+    return _rankings_key(rankings_for_province(province=city, year=year))
+
+
+def province_rankings_by_looping(*, city: Union, year: int, today: datetime.date) -> dict:
+    below = list(union_below(union=city))
+    stats = _stats_by_looping(below, year, today)
+    rankings = rankings_from_figures(
+        province=city, unions=below, figures=stats, quotas=quotas_by_level(year=year), by="events_held"
+    )
+    return _rankings_key(rankings)
 
 
 def timed(function: Callable, runs: int, **kwargs) -> tuple[float, list[float], object]:

@@ -1,13 +1,13 @@
-"""The scale benchmark (`manage.py bench_scale`): N throwaway unions — cities, each with up to nine counties —
-with a year of data, and what grows with the number of unions timed at that size: provisioning (at 10 and at
+"""The scale benchmark (`manage.py bench_scale`): N throwaway unions — provinces, each with up to 99 cities of
+up to nine counties each — with a year of data, and what grows with the number of unions timed at that size: provisioning (at 10 and at
 N), migrate_schemas with nothing to do, an additive migration applied to every union by django-tenants'
-parallel executor, the nightly roll-up, and a city's views against looping over its counties' schemas."""
+parallel executor, the nightly roll-up, and a city's and a province's views against looping over the schemas
+below them."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime
-import math
 import shutil
 import statistics
 import sys
@@ -31,31 +31,54 @@ from . import benchmark as bench
 
 PREFIX = "zscale"  # every union this benchmark makes has a code starting with it
 COUNTIES_PER_CITY = 9
+CITIES_PER_PROVINCE = 99  # a province's cities are numbered 01–99 in its region codes
 PROBES = 5  # unions created (and removed) to time provisioning at a given size
 
 
 @dataclass
 class ScalePlan:
-    """Which unions to build: city k has code zscale_c<k> and region 9<kkk>00, its county j zscale_c<k>_<j>."""
+    """Which unions to build, in order (a parent before its children): province p has code zscale_p<p> and
+    region (89+p)0000; its city k (numbered K across provinces) zscale_c<KKK> and region (89+p)<kk>00; the
+    city's county j zscale_c<KKK>_<jj> and region (89+p)<kk><jj>. Ten provinces hold up to 9,910 unions."""
 
     count: int
     unions: list[tuple[str, str, str | None, str]] = field(default_factory=list)  # code, level, parent, region
 
     def __post_init__(self):
         group = COUNTIES_PER_CITY + 1
-        for k in range(1, math.ceil(self.count / group) + 1):
-            city = f"{PREFIX}_c{k:03d}"
-            self.unions.append((city, "city", None, f"9{k:03d}00"))
-            for j in range(1, group):
-                self.unions.append((f"{city}_{j:02d}", "county", city, f"9{k:03d}{j:02d}"))
+        cities = 0
+        for p in range(1, 11):
+            if len(self.unions) >= self.count:
+                break
+            province, prefix = f"{PREFIX}_p{p}", f"{89 + p}"
+            self.unions.append((province, "province", None, f"{prefix}0000"))
+            for k in range(1, CITIES_PER_PROVINCE + 1):
+                if len(self.unions) >= self.count:
+                    break
+                cities += 1
+                city = f"{PREFIX}_c{cities:03d}"
+                self.unions.append((city, "city", province, f"{prefix}{k:02d}00"))
+                for j in range(1, group):
+                    self.unions.append((f"{city}_{j:02d}", "county", city, f"{prefix}{k:02d}{j:02d}"))
         del self.unions[self.count :]
+
+    @property
+    def first_province(self) -> str:
+        return self.unions[0][0]
+
+    @property
+    def first_city(self) -> str:
+        return self.unions[1][0]
+
+
+LEVEL_NAMES = {"province": "省", "city": "市", "county": "县"}
 
 
 def scale_union_create(*, code: str, level: str, parent: str | None, region: str) -> tuple[Union, float]:
     started = time.perf_counter()
     union = union_create(
         code=code,
-        name=f"规模测试{code[len(PREFIX) + 1 :]}{'市' if level == 'city' else '县'}总工会",
+        name=f"规模测试{code[len(PREFIX) + 1 :]}{LEVEL_NAMES[level]}总工会",
         level=level,
         parent_code=parent,
         region_code=region,
@@ -86,10 +109,11 @@ def provision_probe(*, parent: str) -> tuple[list[float], list[float], float]:
 
 
 def scale_discard_all() -> int:
-    cities = list(Union.objects.filter(code__startswith=PREFIX, parent__isnull=True))
-    for city in cities:
-        union_discard(union=city)
-    return len(cities)
+    """Remove every benchmark province (or city left by an earlier version) and everything below it."""
+    roots = list(Union.objects.filter(code__startswith=PREFIX, parent__isnull=True))
+    for root in roots:
+        union_discard(union=root)
+    return len(roots)
 
 
 def median(values: list[float]) -> float:
@@ -171,13 +195,22 @@ def migration_missing_in(*, schemas: list[str]) -> list[str]:
     return [schema for schema in schemas if schema not in complete]
 
 
-def city_answers_timed(*, city: Union, year: int, today: datetime.date, runs: int) -> tuple[float, float, bool]:
+CITY_ANSWERS = [
+    (bench.compliance_from_rollup, bench.compliance_by_looping),
+    (bench.rankings_from_rollup, bench.rankings_by_looping),
+]
+PROVINCE_ANSWERS = [
+    (bench.province_compliance_from_rollup, bench.province_compliance_by_looping),
+    (bench.province_rankings_from_rollup, bench.province_rankings_by_looping),
+]
+
+
+def city_answers_timed(
+    *, city: Union, year: int, today: datetime.date, runs: int, answers=CITY_ANSWERS
+) -> tuple[float, float, bool]:
     """Median seconds of a city's compliance and rankings from the roll-up, the same by looping over its
-    counties' schemas, and whether both ways agree."""
-    answers = [
-        (bench.compliance_from_rollup, bench.compliance_by_looping),
-        (bench.rankings_from_rollup, bench.rankings_by_looping),
-    ]
+    counties' schemas, and whether both ways agree. With answers=PROVINCE_ANSWERS and a province as `city`:
+    the province's compliance and rankings of every union below it."""
     fast = slow = 0.0
     same = True
     for from_rollup, by_looping in answers:

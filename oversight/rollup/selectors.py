@@ -1,5 +1,6 @@
-"""Reads of the city's oversight. Everything a city sees about its counties comes from the roll-up table
-(public schema), never from a loop over the counties' schemas."""
+"""Reads of the oversight of a city (its counties) and of a province (its cities and their counties).
+Everything an overseeing union sees about the unions below it comes from the roll-up table (public schema),
+never from a loop over their schemas."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ import math
 from django.db.models import QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from shared.unions.archiving import union_children_counted
+from oversight.assessment.scoring import competition_ranks
+from shared.core.exceptions import ApplicationError
+from shared.unions.archiving import union_below_counted
 from shared.unions.models import Union, UnionLevel
 from tenants.cases.models import Case
 from tenants.events.models import Event
@@ -34,18 +38,23 @@ def rollup_years_of_union() -> set[int]:
 
 
 def rollup_for_city(*, city: Union, year: int) -> QuerySet[UnionYearStats]:
-    """The roll-up rows of the city's child unions for `year` (children without a row have none yet)."""
-    # Archived unions leave the city's figures from the year they were archived (unions.archiving).
-    counted = union_children_counted(union=city, year=year)
+    """The roll-up rows of every union below `city` for `year` (a city's counties; a province's cities and
+    counties); unions without a row have none yet."""
+    # Archived unions leave the figures from the year they were archived (unions.archiving).
+    counted = union_below_counted(union=city, year=year)
     return UnionYearStats.objects.filter(union__in=counted, year=year).select_related("union")
 
 
 def quota_for(*, year: int, level: str) -> int:
     """Minimum events held for a union of `level` in `year`: the QuotaRule if there is one, otherwise the
-    default (counties 4 from 2018, none before; cities none)."""
+    default (counties 4 from 2018, none before; cities and provinces none of their own)."""
     rule = QuotaRule.objects.filter(year=year, level=level).values_list("min_events_held", flat=True).first()
     if rule is not None:
         return rule
+    return _default_quota(year=year, level=level)
+
+
+def _default_quota(*, year: int, level: str) -> int:
     if level == UnionLevel.COUNTY and year >= QUOTA_FROM_YEAR:
         return DEFAULT_COUNTY_QUOTA
     return 0
@@ -106,16 +115,90 @@ def _row_from_rollup(*, union: Union, year: int, today: datetime.date, quota: in
 
 
 def compliance_for_city(*, city: Union, year: int, today: datetime.date | None = None) -> list[dict]:
-    """One row per child union of `city`, in registry order: quota, events held and planned, pace and when
-    the figures were computed. A fixed number of queries, whatever the number of children."""
+    """One row per union below `city` (a city's counties; a province's cities and their counties), in registry
+    order (a city, then its counties): quota of its level, events held and planned, pace and when the figures
+    were computed. A fixed number of queries, whatever the number of unions."""
     today = today or timezone.localdate()
-    children = list(union_children_counted(union=city, year=year))
+    children = list(union_below_counted(union=city, year=year))
     rows = {row.union_id: row for row in UnionYearStats.objects.filter(union__in=children, year=year)}
     quotas = {level: quota_for(year=year, level=level) for level in {union.level for union in children}}
     return [
         _row_from_rollup(union=union, year=year, today=today, quota=quotas[union.level], stats=rows.get(union.pk))
         for union in children
     ]
+
+
+# What a province may rank its cities and counties by (figures of the roll-up; more is better).
+RANKING_METRICS = ("events_held", "enterprises_reached", "worker_attendance", "cases_raised", "cases_solved_on_site")
+
+
+def _ranked(rows: list[dict], by: str) -> list[dict]:
+    """Rank rows by `by` (standard competition ranking: ties share a rank), best first; equal ranks keep
+    registry order."""
+    for row, rank in zip(rows, competition_ranks([row[by] for row in rows]), strict=True):
+        row["rank"] = rank
+    return sorted(rows, key=lambda row: row["rank"])
+
+
+def _ranking_row(union: Union, figures: list[dict], quota: int, counties: int = 0) -> dict:
+    row = {key: sum(f[key] for f in figures) for key in RANKING_METRICS}
+    return row | {"union": union, "quota": quota, "counties": counties}
+
+
+def ranking_metric_valid(by: str | None) -> str:
+    by = by or "events_held"
+    if by not in RANKING_METRICS:
+        raise ApplicationError(
+            _("Some fields are not valid."),
+            fields={"by": [_("Rank by one of: %(metrics)s.") % {"metrics": ", ".join(RANKING_METRICS)}]},
+        )
+    return by
+
+
+def rankings_from_figures(
+    *, province: Union, unions: list[Union], figures: dict[int, dict], quotas: dict[str, int], by: str
+) -> dict:
+    """The province's two rankings from each union's figures (a stats dict per union id, zeros if missing):
+    its cities, each with its own figures plus its counties', and all its counties province-wide."""
+    empty = dict.fromkeys(RANKING_METRICS, 0)
+    cities = [u for u in unions if u.level == UnionLevel.CITY and u.parent_id == province.pk]
+    counties = [u for u in unions if u.level == UnionLevel.COUNTY]
+    below: dict[int, list[Union]] = {city.pk: [] for city in cities}
+    for county in counties:
+        below.setdefault(county.parent_id, []).append(county)
+    city_rows = [
+        _ranking_row(
+            city,
+            [figures.get(u.pk, empty) for u in [city, *below[city.pk]]],
+            quotas[UnionLevel.CITY] + quotas[UnionLevel.COUNTY] * len(below[city.pk]),
+            counties=len(below[city.pk]),
+        )
+        for city in cities
+    ]
+    county_rows = [_ranking_row(u, [figures.get(u.pk, empty)], quotas[UnionLevel.COUNTY]) for u in counties]
+    return {"by": by, "cities": _ranked(city_rows, by), "counties": _ranked(county_rows, by)}
+
+
+def rankings_for_province(*, province: Union, year: int, by: str | None = None) -> dict:
+    """Rankings of the province's cities (a city's own figures plus its counties') and of all its counties
+    province-wide, by one roll-up figure (`by`, events held unless said), standard competition ranking.
+    Three queries whatever the number of unions: the unions, their roll-up rows, the quota rules."""
+    by = ranking_metric_valid(by)
+    unions = list(union_below_counted(union=province, year=year))
+    figures = {
+        row["union_id"]: row
+        for row in UnionYearStats.objects.filter(union__in=unions, year=year).values("union_id", *RANKING_METRICS)
+    }
+    quotas = quotas_by_level(year=year)
+    return rankings_from_figures(province=province, unions=unions, figures=figures, quotas=quotas, by=by)
+
+
+def quotas_by_level(*, year: int) -> dict[str, int]:
+    """The quota of every level for `year` in one query (QuotaRule rows, else the defaults of quota_for)."""
+    rules = dict(QuotaRule.objects.filter(year=year).values_list("level", "min_events_held"))
+    return {
+        level: rules[level] if level in rules else _default_quota(year=year, level=level) for level in UnionLevel.values
+    }
 
 
 def compliance_for_union(*, union: Union, year: int, today: datetime.date | None = None) -> dict:

@@ -51,6 +51,25 @@ class ComplianceSerializer(serializers.Serializer):
     left_out = LeftOutUnionSerializer(many=True)
 
 
+class RankingRowSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    union = UnionRefSerializer()
+    events_held = serializers.IntegerField()
+    enterprises_reached = serializers.IntegerField()
+    worker_attendance = serializers.IntegerField()
+    cases_raised = serializers.IntegerField()
+    cases_solved_on_site = serializers.IntegerField()
+    quota = serializers.IntegerField(help_text="Events the union (a city: with its counties) must hold this year")
+    counties = serializers.IntegerField(help_text="A city's counties counted in its figures (0 for a county)")
+
+
+class ProvinceRankingsSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    by = serializers.CharField()
+    cities = RankingRowSerializer(many=True, help_text="Cities, each with its own figures plus its counties'")
+    counties = RankingRowSerializer(many=True, help_text="Every county of the province")
+
+
 class DrillEventSerializer(serializers.ModelSerializer):
     topic = serializers.CharField(source="topic.name", default=None)
     departments = serializers.SerializerMethodField()

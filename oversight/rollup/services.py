@@ -73,7 +73,7 @@ def rollup_refresh_all(*, year: int | None = None, today: datetime.date | None =
 def quota_rule_set(*, year: int, level: str, min_events_held: int) -> QuotaRule:
     errors: dict[str, list] = {}
     if level not in UnionLevel.values:
-        errors["level"] = [_("The level must be “city” or “county”.")]
+        errors["level"] = [_("The level must be “province”, “city” or “county”.")]
     if not isinstance(min_events_held, int) or min_events_held < 0:
         errors["min_events_held"] = [_("Enter a whole number, 0 or more.")]
     if errors:

@@ -2,11 +2,12 @@
 
 from rest_framework.routers import SimpleRouter
 
-from .api import ChildUnionViewSet, CityViewSet, NoticeViewSet
+from .api import ChildUnionViewSet, CityViewSet, NoticeViewSet, ProvinceViewSet
 
 router = SimpleRouter(use_regex_path=False)
 router.register("city/unions", ChildUnionViewSet, basename="city-union")
-router.register("city", CityViewSet, basename="city")
+router.register("city", CityViewSet, basename="city")  # also a province's: compliance and drill-down below it
+router.register("province", ProvinceViewSet, basename="province")
 router.register("notices", NoticeViewSet, basename="notice")
 
 urlpatterns = router.urls

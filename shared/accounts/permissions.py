@@ -47,3 +47,19 @@ class IsCityUnionMember(IsUnionMember):
 class IsCityUnionAdmin(IsUnionAdmin):
     def has_permission(self, request, view):
         return super().has_permission(request, view) and request_membership(request).union.is_city
+
+
+class IsOverseeingUnionMember(IsUnionMember):
+    """A member of a city or a province union, calling its own host: it reads the unions below it."""
+
+    def has_permission(self, request, view):
+        membership = request_membership(request)
+        return super().has_permission(request, view) and membership.union.oversees
+
+
+class IsProvinceUnionMember(IsUnionMember):
+    """A member of a province union, calling the province's own host."""
+
+    def has_permission(self, request, view):
+        membership = request_membership(request)
+        return super().has_permission(request, view) and membership.union.is_province

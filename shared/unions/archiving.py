@@ -14,7 +14,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 from shared.core.exceptions import ApplicationError
 
 from .models import Union
-from .selectors import union_children
+from .selectors import union_below, union_children
 from .services import union_discard
 
 
@@ -85,3 +85,13 @@ def union_children_counted(*, union: Union, year: int) -> QuerySet[Union]:
 def union_children_left_out(*, union: Union, year: int) -> QuerySet[Union]:
     """The children a city's figures of `year` leave out because they were archived by then."""
     return union_children(union=union).filter(archived_on__year__lte=year)
+
+
+def union_below_counted(*, union: Union, year: int) -> QuerySet[Union]:
+    """Every union below `union` (a province: its cities and their counties) that its figures of `year` count."""
+    return unions_counted_in(union_below(union=union), year=year)
+
+
+def union_below_left_out(*, union: Union, year: int) -> QuerySet[Union]:
+    """The unions below `union` that its figures of `year` leave out because they were archived by then."""
+    return union_below(union=union).filter(archived_on__year__lte=year)

@@ -7,6 +7,7 @@ DEFAULT_EVENT_RECORD_DAYS = 7  # a held event's record is complete within a week
 
 
 class UnionLevel(models.TextChoices):
+    PROVINCE = "province", _("Province union")
     CITY = "city", _("City union")
     COUNTY = "county", _("County union")
 
@@ -14,7 +15,7 @@ class UnionLevel(models.TextChoices):
 class Union(TenantMixin):
     """A trade union (工会); each one is a tenant with its own PostgreSQL schema named after its code.
 
-    The registry is a tree (city → counties), deep enough to put a province above cities later.
+    The registry is a tree: province → cities → counties (a city may also stand alone, without a province).
     """
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -58,6 +59,15 @@ class Union(TenantMixin):
     def is_city(self) -> bool:
         return self.level == UnionLevel.CITY
 
+    @property
+    def is_province(self) -> bool:
+        return self.level == UnionLevel.PROVINCE
+
+    @property
+    def oversees(self) -> bool:
+        """A city or a province: it watches the unions below it through the roll-up."""
+        return self.level in (UnionLevel.CITY, UnionLevel.PROVINCE)
+
     def create_schema(self, check_if_exists=False, sync_schema=True, verbosity=1):
         """Create the union's schema: rename a spare made ahead from the template, or replay the template's
         captured SQL (see unions.provisioning); without a replayable template, django-tenants' own way (clone,
@@ -82,8 +92,8 @@ class Union(TenantMixin):
         return super().create_schema(check_if_exists=check_if_exists, sync_schema=sync_schema, verbosity=verbosity)
 
     def city(self) -> "Union":
-        """The city union this union answers to (itself for a city)."""
-        return self if self.is_city else self.parent
+        """The city union this union answers to (itself for a city; a province answers to no city, so itself)."""
+        return self.parent if self.level == UnionLevel.COUNTY else self
 
 
 class Domain(DomainMixin):

@@ -39,7 +39,7 @@ def _validate_union(*, code: str, name: str, level: str, parent_code: str | None
     if not name.strip():
         errors.add("name", _("The name is required."))
     if level not in UnionLevel.values:
-        errors.add("level", _("The level must be “city” or “county”."))
+        errors.add("level", _("The level must be “province”, “city” or “county”."))
     if not REGION_RE.match(region_code):
         errors.add("region", _("A region code is six digits (行政区划代码), e.g. 330802."))
     _check_domain(domain, errors)
@@ -62,26 +62,46 @@ def _check_domain(domain: str, errors: FieldErrors) -> None:
         errors.add("domain", _("The domain “%(domain)s” is already in use.") % {"domain": domain})
 
 
+# The tree: a county belongs to a city; a city stands alone or belongs to a province; a province stands alone.
+PARENT_LEVEL = {UnionLevel.COUNTY: UnionLevel.CITY, UnionLevel.CITY: UnionLevel.PROVINCE}
+# How many leading digits of the region code a union shares with its parent's (行政区划代码: 2 for the
+# province, 4 for the city).
+REGION_PREFIX = {UnionLevel.PROVINCE: 2, UnionLevel.CITY: 4}
+
+
+def _parent_refusal(level: str) -> str:
+    if level == UnionLevel.COUNTY:
+        return _("A county union must belong to a city union.")
+    if level == UnionLevel.CITY:
+        return _("A city union belongs to a province union or to none.")
+    return _("A province union has no parent union.")
+
+
 def _check_parent(parent_code: str | None, *, level: str, region_code: str, errors: FieldErrors) -> Union | None:
-    """A county belongs to a city, within the city's region; a city has no parent here."""
+    """County → city (required), city → province (optional), province → none; within the parent's region."""
     if not parent_code:
         if level == UnionLevel.COUNTY:
-            errors.add("parent", _("A county union must belong to a city union."))
+            errors.add("parent", _parent_refusal(level))
         return None
     parent = Union.objects.filter(code=parent_code).first()
     if parent is None:
         errors.add("parent", _("No union has the code “%(code)s”.") % {"code": parent_code})
-    elif level == UnionLevel.COUNTY and parent.level != UnionLevel.CITY:
-        errors.add("parent", _("A county union must belong to a city union."))
-    elif level == UnionLevel.CITY:
-        errors.add("parent", _("A city union has no parent union here."))
-    elif REGION_RE.match(region_code) and region_code[:4] != parent.region_code[:4]:
+    elif level not in UnionLevel.values:
+        pass  # the level's own error says enough
+    elif parent.level != PARENT_LEVEL.get(level):
+        errors.add("parent", _parent_refusal(level))
+    elif REGION_RE.match(region_code) and not _region_within(region_code, parent):
         errors.add(
             "region",
             _("Region %(region)s does not lie within the parent's region %(parent)s.")
             % {"region": region_code, "parent": parent.region_code},
         )
     return parent
+
+
+def _region_within(region_code: str, parent: Union) -> bool:
+    digits = REGION_PREFIX[parent.level]
+    return region_code[:digits] == parent.region_code[:digits]
 
 
 def union_create(

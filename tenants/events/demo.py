@@ -313,8 +313,8 @@ def _city_specials() -> dict[tuple[int, int], _Plan]:
     }  # fmt: skip
 
 
-def _city_plans(rng: random.Random, union: Union, until: datetime.date) -> list[_Plan]:
-    specials = _city_specials()
+def _city_plans(rng: random.Random, union: Union, until: datetime.date, account_examples: bool = True) -> list[_Plan]:
+    specials = _city_specials() if account_examples else {}
     plans = []
     for year, month in _months(START, until):
         if (year, month) in specials:
@@ -576,14 +576,17 @@ def _actors(union: Union) -> list:
     return [m.user for m in members.order_by("id")]
 
 
-def demo_history_load(*, union: Union, seed: int, today: datetime.date | None = None) -> dict:
+def demo_history_load(
+    *, union: Union, seed: int, today: datetime.date | None = None, account_examples: bool = True
+) -> dict:
     """Load the demo history into `union`'s schema. Does nothing when the union already has events.
-    Returns what was created (counts)."""
+    `account_examples`: a city's history includes the seed account's own events (衢州's); a second demo city
+    says False and gets ordinary months only. Returns what was created (counts)."""
     today = today or timezone.localdate()
     with schema_context(union.schema_name), transaction.atomic():
         if Event.objects.exists():
             return {"skipped": True}
-        return _load(union=union, seed=seed, today=today)
+        return _load(union=union, seed=seed, today=today, account_examples=account_examples)
 
 
 def _event(plan: _Plan, number: int, erng: random.Random, *, held: bool, topics: dict) -> Event:
@@ -709,7 +712,7 @@ def _stamp_records(events: list[Event], rng: random.Random, *, today: datetime.d
     Event.objects.bulk_update(stamped, ["record_completed_on"], batch_size=500)
 
 
-def _load(*, union: Union, seed: int, today: datetime.date) -> dict:
+def _load(*, union: Union, seed: int, today: datetime.date, account_examples: bool = True) -> dict:
     rng = random.Random(f"{seed}:{union.code}")
     topics = {t.name: t for t in Topic.objects.all()}
     departments = {d.name: d for d in Department.objects.all()}
@@ -718,7 +721,10 @@ def _load(*, union: Union, seed: int, today: datetime.date) -> dict:
 
     # Up to three months ahead: the events after today are the upcoming ones.
     until = today + datetime.timedelta(days=90)
-    plans = (_city_plans if union.is_city else _county_plans)(rng, union, until)
+    if union.is_city:
+        plans = _city_plans(rng, union, until, account_examples=account_examples)
+    else:
+        plans = _county_plans(rng, union, until)
     plans = [p for p in plans if p.planned <= until]
 
     events, extras = [], []

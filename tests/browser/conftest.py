@@ -42,8 +42,17 @@ E2E_UNIONS = [
     # code, name, level, parent, region
     ("e2ecity", "端到端测试市总工会", "city", None, "339700"),
     ("e2ecounty", "端到端测试区总工会", "county", "e2ecity", "339701"),
+    # The province's dashboard: a province with one city of its own (no county, so no quota of its own to
+    # miss: the reminder tests count the counties behind pace).
+    ("e2eprov", "端到端测试省总工会", "province", None, "350000"),
+    ("e2eprovcity", "端到端测试省一市总工会", "city", "e2eprov", "350100"),
 ]
-E2E_USERS = [("e2ecounty-staff", "e2ecounty", "staff", "王小燕"), ("e2ecity-admin", "e2ecity", "admin", "李建国")]
+E2E_USERS = [
+    ("e2ecounty-staff", "e2ecounty", "staff", "王小燕"),
+    ("e2ecity-admin", "e2ecity", "admin", "李建国"),
+    ("e2eprov-admin", "e2eprov", "admin", "赵省"),
+    ("e2eprovcity-staff", "e2eprovcity", "staff", "钱市"),
+]
 
 
 def _skip_reason() -> str | None:

@@ -21,7 +21,7 @@ PACE_COLOURS = {"done": "#2e7d32", "on_track": "#1565c0", "at_risk": "#ef8f00", 
 
 @register.simple_tag(takes_context=True)
 def nav_items(context):
-    """The menu of the signed-in member: county work for every union, oversight for a city union."""
+    """The menu of the signed-in member: county work for every union, oversight for a city or province union."""
     request = context["request"]
     membership = getattr(request, "membership", None)
     if membership is None:
@@ -29,6 +29,8 @@ def nav_items(context):
     items = [("web:home", _("Home"))]
     if membership.union.is_city:
         items += [("web:city-dashboard", _("City dashboard")), ("web:city-assessment", _("Assessment"))]
+    elif membership.union.is_province:
+        items.append(("web:city-dashboard", _("Province dashboard")))
     items += [
         ("web:event-list", _("Events")),
         ("web:event-calendar", _("Calendar")),
@@ -36,7 +38,7 @@ def nav_items(context):
         ("web:enterprise-list", _("Enterprises")),
         ("web:planning", _("Topic planning")),
     ]
-    if not membership.union.is_city:
+    if not membership.union.oversees:
         items.append(("web:my-assessment", _("Assessment")))
     if membership.is_admin:
         items += [("web:member-list", _("Members")), ("web:audit-log", _("Audit log"))]

@@ -1,7 +1,8 @@
-"""City oversight pages: the year's dashboard, the assessment, and the read-only drill-down into a county.
+"""Oversight pages: the year's dashboard (a city's, or a province's), the city's assessment, and the read-only
+drill-down into a union below (a city's county; a province's city or county).
 
-Everything about the counties comes from the roll-up (oversight.rollup) and the assessment (oversight.assessment);
-only the drill-down reads a county's own schema, after checking it is a child of this city.
+Everything about the unions below comes from the roll-up (oversight.rollup) and the assessment
+(oversight.assessment); only the drill-down reads a union's own schema, after checking it lies below this one.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from django.utils.translation import gettext_lazy
 from django_tenants.utils import schema_context
 
 from oversight.assessment.models import Export, ExportFormat, ExportStatus
+from oversight.assessment.scoring import metric_label
 from oversight.assessment.selectors import adjustment_list, assessment_view, export_list, publication_list
 from oversight.assessment.services import adjustment_add, assessment_publish, assessment_reopen, export_request
-from oversight.rollup.selectors import compliance_for_city, rollup_for_city
+from oversight.rollup.selectors import RANKING_METRICS, compliance_for_city, rankings_for_province, rollup_for_city
 from shared.core.exceptions import ApplicationError
-from shared.unions.archiving import union_children_counted, union_children_left_out
+from shared.unions.archiving import union_below_left_out, union_children_counted, union_children_left_out
 from shared.unions.models import Union
-from shared.unions.selectors import union_children
+from shared.unions.selectors import union_below, union_children
 from tenants.cases.selectors import case_list
 from tenants.events.selectors import event_list
 from web.access import member_required
@@ -44,35 +46,49 @@ def _years(year):
     return [y for y in range(year - 2, year + 2) if y <= this_year]
 
 
-@member_required(city=True)
+@member_required(oversees=True)
 def city_dashboard_view(request):
-    city = request.tenant
+    """The city's dashboard of its counties, or the province's of its cities and counties (the same page)."""
+    union = request.tenant
     year = year_param(request)
-    compliance = compliance_for_city(city=city, year=year)
-    rows = list(rollup_for_city(city=city, year=year))
+    compliance = compliance_for_city(city=union, year=year)
+    rows = list(rollup_for_city(city=union, year=year))
     totals = [{"key": key, "label": label, "value": sum(getattr(r, key) for r in rows)} for key, label in TOTAL_KEYS]
     months = [sum((r.events_held_by_month or [0] * 12)[m] for r in rows) for m in range(12)]
     computed = [r.computed_at for r in rows if r.computed_at]
-    view = assessment_view(city=city, year=year)
     by_union = {row.union_id: row for row in rows}
     records = [by_union[row["union"].pk] for row in compliance if row["union"].pk in by_union]
-    return render(
-        request,
-        "web/city/dashboard.html",
-        {
-            "records": records,
-            "year": year,
-            "years": _years(year),
-            "compliance": compliance,
-            "totals": totals,
-            "months": months,
-            "computed_at": max(computed) if computed else None,
-            "ranking": view["rows"],
-            "scheme": view["scheme"],
-            "published": view["published"],
-            "left_out": union_children_left_out(union=city, year=year),
-        },
-    )
+    context = {
+        "records": records,
+        "year": year,
+        "years": _years(year),
+        "compliance": compliance,
+        "totals": totals,
+        "months": months,
+        "computed_at": max(computed) if computed else None,
+        "left_out": union_below_left_out(union=union, year=year),
+        "province": union.is_province,
+    }
+    if union.is_province:
+        rankings = _province_rankings(request, union, year)
+        context["rankings"] = rankings
+        context["ranking_tables"] = [
+            (_("Cities"), "cities", rankings["cities"]),
+            (_("Counties province-wide"), "counties", rankings["counties"]),
+        ]
+        context["ranking_metrics"] = [(metric, metric_label(metric)) for metric in RANKING_METRICS]
+    else:
+        view = assessment_view(city=union, year=year)
+        context.update({"ranking": view["rows"], "scheme": view["scheme"], "published": view["published"]})
+    return render(request, "web/city/dashboard.html", context)
+
+
+def _province_rankings(request, province, year):
+    try:
+        return rankings_for_province(province=province, year=year, by=request.GET.get("by"))
+    except ApplicationError as error:  # an unknown figure in ?by=: say which ones exist, rank by the default
+        messages.error(request, " ".join(str(reason) for reasons in error.fields.values() for reason in reasons))
+        return rankings_for_province(province=province, year=year)
 
 
 class AdjustmentForm(forms.Form):
@@ -204,12 +220,13 @@ def city_export_download_view(request, export_id):
 
 
 def _child_or_404(request, code) -> Union:
-    return get_object_or_404(union_children(union=request.tenant), code=code)
+    return get_object_or_404(union_below(union=request.tenant), code=code)
 
 
-@member_required(city=True)
+@member_required(oversees=True)
 def city_drill_view(request, code):
-    """A county's events and cases, read-only, as the county itself records them."""
+    """A union's events and cases, read-only, as the union itself records them (a city's county; a
+    province's city or county)."""
     child = _child_or_404(request, code)
     year = year_param(request)
     event_filters = {"date_from": f"{year}-01-01", "date_to": f"{year}-12-31"}

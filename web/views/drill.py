@@ -1,7 +1,8 @@
-"""The city's read-only drill-down into one of its counties: the county's events and cases with the same
-filters as the county's own lists, and each event and case opened read-only (submitters' contact masked).
+"""The read-only drill-down of a city into one of its counties, or of a province into one of its cities or
+their counties: the union's events and cases with the same filters as its own lists, and each event and case
+opened read-only (submitters' contact masked).
 
-The county's schema is read only after checking the county is a child of this city (union_children), and
+The union's schema is read only after checking it lies below the union whose host was called (union_below), and
 every page is rendered inside that schema so that lazy relations (history, enterprises) read the county's
 rows, never the city's.
 """
@@ -16,7 +17,7 @@ from django_tenants.utils import schema_context
 
 from shared.core.exceptions import ApplicationError
 from shared.unions.models import Union
-from shared.unions.selectors import union_children
+from shared.unions.selectors import union_below
 from tenants.cases.models import Case
 from tenants.cases.selectors import case_get, case_list
 from tenants.events.models import Event
@@ -31,7 +32,7 @@ EVENT_FILTERS = ("status", "topic", "date_from", "date_to")
 
 
 def _child_or_404(request, code) -> Union:
-    return get_object_or_404(union_children(union=request.tenant), code=code)
+    return get_object_or_404(union_below(union=request.tenant), code=code)
 
 
 def _filtered(request, selector, names):
@@ -42,7 +43,7 @@ def _filtered(request, selector, names):
         return selector()
 
 
-@member_required(city=True)
+@member_required(oversees=True)
 def drill_event_list_view(request, code):
     child = _child_or_404(request, code)
     with schema_context(child.schema_name):
@@ -59,7 +60,7 @@ def drill_event_list_view(request, code):
         )
 
 
-@member_required(city=True)
+@member_required(oversees=True)
 def drill_case_list_view(request, code):
     child = _child_or_404(request, code)
     with schema_context(child.schema_name):
@@ -78,7 +79,7 @@ def drill_case_list_view(request, code):
         )
 
 
-@member_required(city=True)
+@member_required(oversees=True)
 def drill_event_view(request, code, event_id):
     child = _child_or_404(request, code)
     with schema_context(child.schema_name):
@@ -90,7 +91,7 @@ def drill_event_view(request, code, event_id):
         return render(request, "web/city/drill_event.html", {"child": child, "event": event, "cases": cases})
 
 
-@member_required(city=True)
+@member_required(oversees=True)
 def drill_case_view(request, code, case_id):
     child = _child_or_404(request, code)
     with schema_context(child.schema_name):

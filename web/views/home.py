@@ -48,6 +48,6 @@ def home_view(request):
         "records_late_or_missing": event_records_late_or_missing(
             today=today, days=record_days, since=today - datetime.timedelta(days=365)
         ),
-        "counties": compliance_for_city(city=union, year=year, today=today) if union.is_city else None,
+        "counties": compliance_for_city(city=union, year=year, today=today) if union.oversees else None,
     }
     return render(request, "web/home.html", context)

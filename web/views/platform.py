@@ -59,8 +59,11 @@ class UnionOnboardForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        cities = Union.objects.filter(level=UnionLevel.CITY, archived_on__isnull=True).order_by("region_code")
-        self.fields["parent_code"].choices = [("", "—")] + [(u.code, u.name) for u in cities]
+        # A county's city, or a city's province.
+        parents = Union.objects.filter(
+            level__in=[UnionLevel.PROVINCE, UnionLevel.CITY], archived_on__isnull=True
+        ).order_by("region_code")
+        self.fields["parent_code"].choices = [("", "—")] + [(u.code, u.name) for u in parents]
 
 
 class UnionImportForm(forms.Form):

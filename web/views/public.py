@@ -14,7 +14,8 @@ def public_index_view(request):
         for union in union_list()
         if union.domains.all() and union.archived_on is None  # an archived union's hosts are closed
     ]
-    cities = [row for row in unions if row["union"].is_city]
+    # A card for each province (listing its cities) and each city (listing its counties).
+    cities = [row for row in unions if row["union"].oversees]
     for city in cities:
         city["children"] = [row for row in unions if row["union"].parent_id == city["union"].pk]
     return render(request, "web/public_index.html", {"cities": cities})

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils import timezone
+
+from oversight.rollup.models import UnionYearStats
 from shared.catalogues.models import Department
 from tenants.cases.services import case_raise, case_refer, case_resolve, case_solve_on_site
 from tenants.events.services import event_cancel, event_create, event_record_held
@@ -46,3 +49,37 @@ def referred_case(event, *, deadline: datetime.date, resolved: bool = False):
     if resolved:
         case = case_resolve(case=case, actor=None, outcome="已解决")
     return case
+
+
+# --- the province (tests/conftest.py's tprov) ---
+
+Y = 2024
+PROVINCE_BELOW = ["pcity", "pcounty1", "pcounty2", "qcity", "qcounty"]
+
+# Hand-made roll-up rows for Y: (events_held, cases_solved_on_site, worker_attendance).
+FIGURES = {
+    "pcity": (0, 2, 100),
+    "pcounty1": (5, 10, 300),
+    "pcounty2": (5, 4, 200),
+    "qcity": (4, 6, 150),
+    "qcounty": (6, 13, 400),
+    # Outside the province: must never count, however large.
+    "tcounty1": (90, 90, 9000),
+    "oprovcity": (80, 80, 8000),
+}
+
+
+def province_figures(world):
+    """Roll-up rows for Y of the province's unions (FIGURES), and of two unions outside it."""
+    now = timezone.now()
+    for code, (held, solved, attendance) in FIGURES.items():
+        UnionYearStats.objects.create(
+            union=world.union(code),
+            year=Y,
+            events_held=held,
+            events_planned=held + 1,
+            cases_raised=solved + 1,
+            cases_solved_on_site=solved,
+            worker_attendance=attendance,
+            computed_at=now,
+        )

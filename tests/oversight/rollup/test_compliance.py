@@ -47,7 +47,7 @@ def test_a_quota_rule_overrides_the_default(db):
 
 def test_a_bad_quota_rule_is_a_field_error(db):
     with pytest.raises(ApplicationError) as error:
-        quota_rule_set(year=2025, level="province", min_events_held=-1)
+        quota_rule_set(year=2025, level="nation", min_events_held=-1)
     assert set(error.value.fields) == {"level", "min_events_held"}
 
 

@@ -170,7 +170,9 @@ BAD_INPUTS = [
     ({"code": "Bad-Code"}, "code"),
     ({"code": "public"}, "code"),
     ({"code": settings.TENANT_BASE_SCHEMA}, "code"),
-    ({"level": "province"}, "level"),
+    ({"level": "nation"}, "level"),
+    ({"level": "province"}, "parent"),  # a province has no parent
+    ({"level": "city"}, "parent"),  # a city under a city
 ]
 
 

@@ -129,7 +129,7 @@ def test_county_from_2018_at_least_four_a_year(world, in_union):
 
 
 def test_demo_provision_loads_every_demo_union(world):
-    """`make demo`'s path: the seven demo unions get their history (rolled back after the test). Prints the time."""
+    """`make demo`'s path: the eleven demo unions (the province, two cities, eight counties) get their history (rolled back after the test). Prints the time."""
     from django_tenants.utils import schema_context
 
     from demo.provision import demo_provision
@@ -142,10 +142,16 @@ def test_demo_provision_loads_every_demo_union(world):
         with schema_context(union.schema_name):
             held[union.code] = Event.objects.filter(status=EventStatus.HELD).count()
     print(f"\ndemo_provision with history for {len(unions)} unions: {elapsed:.1f}s; held events {held}")
-    assert len(unions) == 7 and all(n > 0 for n in held.values())
-    assert held["quzhou"] > max(n for code, n in held.items() if code != "quzhou")
+    assert [u.code for u in unions if u.is_province] == ["zhejiang"] and held.pop("zhejiang") == 0
+    assert len(unions) == 11 and all(n > 0 for n in held.values())
+    assert {u.code: u.parent.code for u in unions if u.is_city} == {"quzhou": "zhejiang", "lishui": "zhejiang"}
+    counties = {u.code for u in unions if u.level == "county"}
+    assert held["quzhou"] > max(n for code, n in held.items() if code in counties)
     with schema_context(unions[0].schema_name):
         assert Event.objects.filter(title="关注肾脏病，关爱女职工").exists()
+    lishui = next(u for u in unions if u.code == "lishui")
+    with schema_context(lishui.schema_name):  # the seed account's events are 衢州's own
+        assert not Event.objects.filter(title="关注肾脏病，关爱女职工").exists()
 
 
 def test_most_demo_counties_have_no_overdue_case_so_they_pass_the_veto(world, in_union):

@@ -2,7 +2,7 @@
 
     python manage.py bench_scale --unions 1000 [--runs 5]
 
-Builds N throwaway unions (code prefix "zscale": cities, each with up to nine counties) with a year of
+Builds N throwaway unions (code prefix "zscale": provinces, each with up to 99 cities of up to nine counties) with a year of
 events and cases at the demo's density, and measures in one run: the median time to create a union when 10
 and when N of them exist (5 probe unions each, removed again; from spare schemas made just before, whose making
 is timed too, and by replaying the template), migrate_schemas with nothing to do (every
@@ -24,6 +24,7 @@ from oversight.rollup import benchmark as bench
 from oversight.rollup import scale
 from oversight.rollup.services import rollup_refresh_all
 from shared.unions.models import Union
+from shared.unions.selectors import union_below
 
 
 class Command(BaseCommand):
@@ -44,7 +45,7 @@ class Command(BaseCommand):
         today = timezone.localdate()
         year = today.year
         plan = scale.ScalePlan(count=count)
-        first_city = plan.unions[0][0]
+        first_city = plan.first_city
         try:
             unions, build_seconds = [], 0.0
             for index, (code, level, parent, region) in enumerate(plan.unions):
@@ -95,7 +96,17 @@ class Command(BaseCommand):
                 f"City {first_city} (compliance + rankings), median of {runs}: {fast * 1000:.1f} ms from the roll-up, "
                 f"{slow * 1000:.1f} ms looping over its counties' schemas — {'same answers' if same else 'MISMATCH'}"
             )
-            if not same:
+            province = Union.objects.get(code=plan.first_province)
+            with override_settings(DEBUG=False):
+                p_fast, p_slow, p_same = scale.city_answers_timed(
+                    city=province, year=year, today=today, runs=runs, answers=scale.PROVINCE_ANSWERS
+                )
+            out(
+                f"Province {province.code} (compliance + rankings of its {union_below(union=province).count()} "
+                f"unions), median of {runs}: {p_fast * 1000:.1f} ms from the roll-up, {p_slow * 1000:.1f} ms looping "
+                f"over their schemas ({p_slow / p_fast:.0f}x) — {'same answers' if p_same else 'MISMATCH'}"
+            )
+            if not same or not p_same:
                 raise CommandError("The roll-up and the loop over schemas gave different answers.")
 
             total = Union.objects.count()

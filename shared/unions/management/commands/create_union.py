@@ -15,8 +15,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--code", required=True)
         parser.add_argument("--name", required=True)
-        parser.add_argument("--level", required=True, choices=["city", "county"])
-        parser.add_argument("--parent", default=None, help="code of the parent (city) union")
+        parser.add_argument("--level", required=True, choices=["province", "city", "county"])
+        parser.add_argument(
+            "--parent", default=None, help="code of the parent union (a county's city, a city's province)"
+        )
         parser.add_argument("--region", required=True, help="six-digit region code, e.g. 330824")
         parser.add_argument("--domain", required=True)
         parser.add_argument("--admin-username", default="", help="username of the first administrator")
