@@ -19,7 +19,7 @@ from django_tenants.utils import schema_context
 from oversight.assessment.models import Export, ExportFormat, ExportStatus
 from oversight.assessment.selectors import adjustment_list, assessment_view, export_list, publication_list
 from oversight.assessment.services import adjustment_add, assessment_publish, assessment_reopen, export_request
-from oversight.rollup.selectors import compliance_for_city, rollup_for_city
+from oversight.rollup.selectors import compliance_for_city, overdue_by_department_for_city, rollup_for_city
 from shared.core.exceptions import ApplicationError
 from shared.unions.archiving import union_children_counted, union_children_left_out
 from shared.unions.models import Union
@@ -71,6 +71,7 @@ def city_dashboard_view(request):
             "scheme": view["scheme"],
             "published": view["published"],
             "left_out": union_children_left_out(union=city, year=year),
+            "late_departments": overdue_by_department_for_city(city=city, year=year),
         },
     )
 
