@@ -51,6 +51,18 @@ class ComplianceSerializer(serializers.Serializer):
     left_out = LeftOutUnionSerializer(many=True)
 
 
+class LateDepartmentRowSerializer(serializers.Serializer):
+    department_id = serializers.IntegerField()
+    department = serializers.CharField()
+    overdue = serializers.IntegerField(help_text="Referred cases of the year past their deadline, not finished")
+    unions = serializers.IntegerField(help_text="Child unions with at least one")
+
+
+class LateDepartmentsSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    results = LateDepartmentRowSerializer(many=True)
+
+
 class DrillEventSerializer(serializers.ModelSerializer):
     topic = serializers.CharField(source="topic.name", default=None)
     departments = serializers.SerializerMethodField()

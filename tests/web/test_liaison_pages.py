@@ -177,3 +177,14 @@ def test_the_city_dashboard_lists_the_departments_that_answer_late(page, world, 
     content = page("tcity-staff", "tcity").get("/city/").content.decode()
     assert "哪些部门办理超期" in content and f'data-department="{first.pk}"' in content
     assert f'data-department="{first.pk}"' not in page("ocity-staff", "ocity").get("/city/").content.decode()
+
+
+def test_the_department_page_shows_no_contact_data_nor_corrections(page, setup, in_union, world):
+    from tenants.cases.services import case_correct
+
+    with in_union("tcounty1"):
+        case_correct(
+            case=setup["mine"], actor=world.user("tcounty1-staff"), reason="电话记错", submitter_phone="13812345678"
+        )
+    content = page(None, "tcounty1").get(f"/d/{setup['token']}/").content.decode()
+    assert "本部门的问题" in content and "13812345678" not in content and "138****5678" in content

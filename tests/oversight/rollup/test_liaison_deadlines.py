@@ -72,3 +72,17 @@ def test_overdue_by_department_comes_from_the_rollup(world, in_union):
     assert overdue_by_department_for_city(city=world.union("ocity"), year=year) == [
         {"department_id": second.pk, "department": second.name, "overdue": 1, "unions": 1}
     ]
+
+
+def test_the_city_api_lists_late_departments_to_its_own_members_only(api, world, in_union):
+    first, _second = departments()
+    year = TODAY.year
+    with in_union("tcounty2"):
+        referred(first, title="逾期", deadline=TODAY - datetime.timedelta(days=1), raised_on=datetime.date(year, 1, 1))
+    rollup_refresh(union=world.union("tcounty2"), year=year)
+    url = f"/api/v1/city/late-departments/?year={year}"
+    body = api("tcity-viewer", "tcity").get(url).json()
+    assert body["results"] == [{"department_id": first.pk, "department": first.name, "overdue": 1, "unions": 1}]
+    assert api("ocity-admin", "ocity").get(url).json()["results"] == []
+    assert api("tcounty2-admin", "tcounty2").get(url).status_code == 403  # a county is no city
+    assert api("ocity-admin", "ocity").get(url, HTTP_HOST="tcity.localhost").status_code == 403  # forged Host
