@@ -91,6 +91,7 @@ TENANT_APPS = [
     "tenants.cases",
     "tenants.planning",
     "tenants.stats",
+    "tenants.liaisons",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -275,6 +276,14 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://" if not PRODUC
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="gongqing@localhost")
 INVITATION_DAYS = 7  # how long a link to join a union stays valid
+# Department liaisons: how long a link to a department's page works, how many days before a deadline the
+# liaison is reminded, and the channels that tell them (dotted paths of tenants.liaisons.notifiers.Notifier).
+LIAISON_LINK_DAYS = env.int("LIAISON_LINK_DAYS", default=30)
+LIAISON_REMINDER_DAYS_BEFORE = env.int("LIAISON_REMINDER_DAYS_BEFORE", default=2)
+LIAISON_NOTIFIERS = env.list(
+    "LIAISON_NOTIFIERS",
+    default=["tenants.liaisons.notifiers.EmailNotifier", "tenants.liaisons.notifiers.LogTextNotifier"],
+)
 
 # --- Security (production) ----------------------------------------------------------------------
 SESSION_COOKIE_SECURE = PRODUCTION

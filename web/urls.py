@@ -14,6 +14,7 @@ from .views import (
     events,
     home,
     intake,
+    liaisons,
     members,
     notices,
     planning,
@@ -70,6 +71,15 @@ urlpatterns = [
     path("cases/<int:case_id>/correct/", cases.case_correct_view, name="case-correct"),
     path("cases/<int:case_id>/print/referral/", printing.case_referral_print_view, name="case-print-referral"),
     path("cases/<int:case_id>/<slug:action>/", cases.case_action_view, name="case-action"),
+    # Department liaisons: the union's contacts, and the liaison's own page (a signed link, no account)
+    path("liaisons/", liaisons.liaison_list_view, name="liaison-list"),
+    path("liaisons/new/", liaisons.liaison_create_view, name="liaison-create"),
+    path("liaisons/escalation/", liaisons.liaison_escalation_view, name="liaison-escalation"),
+    path("liaisons/<int:liaison_id>/edit/", liaisons.liaison_edit_view, name="liaison-edit"),
+    path("liaisons/<int:liaison_id>/delete/", liaisons.liaison_delete_view, name="liaison-delete"),
+    path("liaisons/links/<int:link_id>/revoke/", liaisons.liaison_link_revoke_view, name="liaison-link-revoke"),
+    path("d/<str:token>/", liaisons.department_view, name="liaison-department"),
+    path("d/<str:token>/cases/<int:case_id>/", liaisons.department_reply_view, name="liaison-reply"),
     # Enterprises
     path("enterprises/", enterprises.enterprise_list_view, name="enterprise-list"),
     path("enterprises/new/", enterprises.enterprise_create_view, name="enterprise-create"),

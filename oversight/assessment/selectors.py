@@ -18,7 +18,7 @@ from tenants.stats.selectors import STAT_KEYS
 from .models import Adjustment, AssessmentScheme, Export, Publication, PublishedScore
 from .scoring import KINDS, METRICS, VETO_OPS, default_items, rank_rows, score_items
 
-EMPTY_STATS = {key: 0 for key in STAT_KEYS} | {"events_held_by_month": [0] * 12}
+EMPTY_STATS = {key: 0 for key in STAT_KEYS} | {"events_held_by_month": [0] * 12, "cases_overdue_by_department": {}}
 
 
 def scheme_get(*, city: Union, year: int) -> AssessmentScheme | None:

@@ -18,11 +18,18 @@ from shared.unions.selectors import union_below_get
 from tenants.cases.selectors import case_list
 from tenants.events.selectors import event_list
 
-from .selectors import RANKING_METRICS, compliance_for_city, notice_list, rankings_for_province
+from .selectors import (
+    RANKING_METRICS,
+    compliance_for_city,
+    notice_list,
+    overdue_by_department_for_city,
+    rankings_for_province,
+)
 from .serializers import (
     ComplianceSerializer,
     DrillCaseSerializer,
     DrillEventSerializer,
+    LateDepartmentsSerializer,
     NoticeSerializer,
     ProvinceRankingsSerializer,
 )
@@ -46,6 +53,16 @@ class CityViewSet(viewsets.ViewSet):
         rows = compliance_for_city(city=request.tenant, year=year)
         left_out = union_below_left_out(union=request.tenant, year=year)
         return Response(ComplianceSerializer({"year": year, "results": rows, "left_out": left_out}).data)
+
+    @extend_schema(parameters=[YEAR_PARAMETER], responses=LateDepartmentsSerializer)
+    @action(detail=False, methods=["get"], url_path="late-departments")
+    def late_departments(self, request):
+        """Which departments answer late: the year's overdue referred cases of the city's counties by
+        department, most first, from the roll-up."""
+        data = validated(OptionalYearSerializer, request.query_params)
+        year = data.get("year") or timezone.localdate().year
+        rows = overdue_by_department_for_city(city=request.tenant, year=year)
+        return Response(LateDepartmentsSerializer({"year": year, "results": rows}).data)
 
 
 class ChildUnionViewSet(viewsets.GenericViewSet):

@@ -34,6 +34,8 @@ class UnionYearStats(models.Model):
     events_closed_late = models.PositiveIntegerField(default=0)
     events_record_missing = models.PositiveIntegerField(default=0)
     events_held_by_month = models.JSONField(default=_twelve_zeros)
+    # {department id as a string: overdue cases}: the city's "which departments answer late".
+    cases_overdue_by_department = models.JSONField(default=dict)
     computed_at = models.DateTimeField(_("computed at"))
 
     class Meta:
@@ -48,7 +50,8 @@ class UnionYearStats(models.Model):
     def as_stats(self) -> dict:
         """The same dict union_year_stats returns."""
         return {key: getattr(self, key) for key in STAT_KEYS} | {
-            "events_held_by_month": list(self.events_held_by_month)
+            "events_held_by_month": list(self.events_held_by_month),
+            "cases_overdue_by_department": dict(self.cases_overdue_by_department or {}),
         }
 
 
@@ -72,6 +75,7 @@ class QuotaRule(models.Model):
 class NoticeKind(models.TextChoices):
     PACE = "pace", _("Behind the quarterly pace")
     OVERDUE = "overdue", _("Case overdue")
+    ESCALATED = "escalated", _("Overdue case escalated")
 
 
 class Notice(models.Model):

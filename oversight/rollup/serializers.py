@@ -70,6 +70,18 @@ class ProvinceRankingsSerializer(serializers.Serializer):
     counties = RankingRowSerializer(many=True, help_text="Every county of the province")
 
 
+class LateDepartmentRowSerializer(serializers.Serializer):
+    department_id = serializers.IntegerField()
+    department = serializers.CharField()
+    overdue = serializers.IntegerField(help_text="Referred cases of the year past their deadline, not finished")
+    unions = serializers.IntegerField(help_text="Child unions with at least one")
+
+
+class LateDepartmentsSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    results = LateDepartmentRowSerializer(many=True)
+
+
 class DrillEventSerializer(serializers.ModelSerializer):
     topic = serializers.CharField(source="topic.name", default=None)
     departments = serializers.SerializerMethodField()

@@ -18,6 +18,7 @@ from shared.core.exceptions import ApplicationError
 from shared.unions.models import Union, UnionLevel
 from tenants.cases.models import Case
 from tenants.cases.selectors import case_overdue_condition
+from tenants.liaisons.services import liaison_reminders_send
 from tenants.stats.selectors import STAT_KEYS, union_year_stats
 
 from .models import Notice, NoticeKind, QuotaRule, UnionYearStats
@@ -49,6 +50,7 @@ def rollup_refresh(
     for y, stats in figures.items():
         defaults = {key: stats[key] for key in STAT_KEYS}
         defaults["events_held_by_month"] = stats["events_held_by_month"]
+        defaults["cases_overdue_by_department"] = stats["cases_overdue_by_department"]
         defaults["computed_at"] = now
         row, _created = UnionYearStats.objects.update_or_create(union=union, year=y, defaults=defaults)
         rows.append(row)
@@ -120,12 +122,60 @@ def _quarter_key(today: datetime.date, year: int) -> str:
     return f"Q{quarters_done}"
 
 
+def _overdue_notices(union: Union, overdue: list[dict]) -> int:
+    """The union's admins and staff, once per overdue case: it passed its deadline without an outcome."""
+    created = 0
+    recipients = _members(union, [Role.ADMIN, Role.STAFF])
+    for case in overdue:
+        key = f"overdue:{union.code}:{case['pk']}"
+        title = _("Case overdue: %(title)s") % {"title": case["title"]}
+        body = _("The case “%(title)s” of %(union)s passed its deadline %(deadline)s without an outcome.") % {
+            "title": case["title"],
+            "union": union.name,
+            "deadline": case["deadline"].isoformat(),
+        }
+        for user in recipients:
+            if notice_create(
+                user=user, union=union, kind=NoticeKind.OVERDUE, key=key, title=title, body=body,
+                url=f"/cases/{case['pk']}/",
+            ):  # fmt: skip
+                created += 1
+    return created
+
+
+def _escalations(union: Union, overdue: list[dict], *, today: datetime.date) -> int:
+    """The union's admins, once per case and deadline, when a case is `union.escalation_days` days or more
+    past its deadline (the hotline's 督办: the department did not answer, the union's leadership steps in)."""
+    late = [c for c in overdue if (today - c["deadline"]).days >= union.escalation_days]
+    if not late:
+        return 0
+    created = 0
+    admins = _members(union, [Role.ADMIN])
+    for case in late:
+        days = (today - case["deadline"]).days
+        key = f"escalated:{union.code}:{case['pk']}:{case['deadline'].isoformat()}"
+        title = _("Escalated: “%(title)s” is %(days)s days overdue") % {"title": case["title"], "days": days}
+        body = _(
+            "The case “%(title)s” of %(union)s passed its deadline %(deadline)s %(days)s days ago and still has "
+            "no outcome. Please follow it up with the department."
+        ) % {"title": case["title"], "union": union.name, "deadline": case["deadline"].isoformat(), "days": days}
+        for user in admins:
+            if notice_create(
+                user=user, union=union, kind=NoticeKind.ESCALATED, key=key, title=title, body=body,
+                url=f"/cases/{case['pk']}/",
+            ):  # fmt: skip
+                created += 1
+    return created
+
+
 def reminders_send(*, today: datetime.date | None = None) -> dict[str, int]:
     """Notify, once per condition: the admins of each county union that is behind the quarterly pace
-    (from the roll-up), and the admins and staff of each union with overdue cases (one query per schema:
-    this runs nightly, so looping over the schemas is fine here). Returns the number of new notices."""
+    (from the roll-up); the admins and staff of each union with overdue cases; its admins again when a case
+    is the union's escalation_days past its deadline; and, before a deadline, the department liaisons of a
+    referred case (one pass per schema: this runs nightly, so looping over the schemas is fine here).
+    Returns the number of new notices (and liaison reminders)."""
     today = today or timezone.localdate()
-    created = {"pace": 0, "overdue": 0}
+    created = {"pace": 0, "overdue": 0, "escalated": 0, "liaison_reminders": 0}
     with translation.override(settings.LANGUAGE_CODE):
         # An archived union is closed: nobody there is asked to act.
         for union in Union.objects.filter(level=UnionLevel.COUNTY, archived_on__isnull=True).order_by("pk"):
@@ -153,6 +203,7 @@ def reminders_send(*, today: datetime.date | None = None) -> dict[str, int]:
 
         for union in Union.objects.filter(archived_on__isnull=True).order_by("pk"):
             with schema_context(union.schema_name):
+                created["liaison_reminders"] += liaison_reminders_send(today=today)
                 overdue = list(
                     Case.objects.filter(case_overdue_condition(today=today))
                     .order_by("deadline", "pk")
@@ -160,24 +211,6 @@ def reminders_send(*, today: datetime.date | None = None) -> dict[str, int]:
                 )
             if not overdue:
                 continue
-            recipients = _members(union, [Role.ADMIN, Role.STAFF])
-            for case in overdue:
-                key = f"overdue:{union.code}:{case['pk']}"
-                title = _("Case overdue: %(title)s") % {"title": case["title"]}
-                body = _("The case “%(title)s” of %(union)s passed its deadline %(deadline)s without an outcome.") % {
-                    "title": case["title"],
-                    "union": union.name,
-                    "deadline": case["deadline"].isoformat(),
-                }
-                for user in recipients:
-                    if notice_create(
-                        user=user,
-                        union=union,
-                        kind=NoticeKind.OVERDUE,
-                        key=key,
-                        title=title,
-                        body=body,
-                        url=f"/cases/{case['pk']}/",
-                    ):
-                        created["overdue"] += 1
+            created["overdue"] += _overdue_notices(union, overdue)
+            created["escalated"] += _escalations(union, overdue, today=today)
     return created

@@ -37,6 +37,8 @@ class Union(TenantMixin):
         blank=True,
         help_text=_("Empty means 7 days."),
     )
+    # A referred case this many days past its deadline is escalated to the union's administrators.
+    escalation_days = models.PositiveSmallIntegerField(_("days overdue before escalation"), default=3)
 
     # Schemas are created by unions.services.union_create, inside its transaction.
     auto_create_schema = True

@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
-from shared.core.exceptions import FieldErrors
+from shared.core.exceptions import ApplicationError, FieldErrors
 
 from .models import Domain, Union, UnionLevel
 from .provisioning import (  # noqa: F401 (SCHEMA_DDL_LOCK_KEY: where the lock's users look for it)
@@ -194,4 +194,15 @@ def union_set_event_record_days(*, union: Union, days: int | None) -> Union:
         errors.raise_if_any()
     union.event_record_days = days
     union.save(update_fields=["event_record_days"])
+    return union
+
+
+def union_escalation_days_set(*, union: Union, days) -> Union:
+    """How many days past its deadline a referred case is escalated to the union's administrators (1–90)."""
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 90:
+        raise ApplicationError(
+            _("Some fields are not valid."), fields={"escalation_days": [_("Enter a whole number from 1 to 90.")]}
+        )
+    union.escalation_days = days
+    union.save(update_fields=["escalation_days"])
     return union

@@ -115,6 +115,8 @@ class CaseTransition(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Who acted without an account (a department's liaison through their link), as named at the time.
+    actor_name = models.CharField(max_length=200, blank=True)
     note = models.TextField(blank=True)
     # Done by the worker who raised the case, through the receipt code (/r/): no account, so no actor.
     by_submitter = models.BooleanField(default=False)

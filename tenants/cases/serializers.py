@@ -34,7 +34,7 @@ class CaseTransitionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CaseTransition
-        fields = ["id", "from_status", "to_status", "actor", "by_submitter", "note", "at"]
+        fields = ["id", "from_status", "to_status", "actor", "actor_name", "by_submitter", "note", "at"]
         read_only_fields = fields
 
 

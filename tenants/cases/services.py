@@ -35,11 +35,13 @@ def _lock(case: Case) -> Case:
 
 
 def _record(case: Case, *, actor, from_status: str, note: str = "", by_submitter: bool = False) -> CaseTransition:
+    # An actor without an account (a department liaison) names itself through `history_name`.
     return CaseTransition.objects.create(
         case=case,
         from_status=from_status,
         to_status=case.status,
         actor=None if by_submitter else _user(actor),
+        actor_name=str(getattr(actor, "history_name", "") or "")[:200],
         note=note,
         by_submitter=by_submitter,
     )

@@ -39,6 +39,7 @@ from tenants.cases.models import (
 )
 from tenants.enterprises.models import Enterprise, HarmonyLevel
 from tenants.enterprises.validators import CHARSET, credit_code_check_char
+from tenants.liaisons.models import Liaison
 
 from .models import Event, EventCounter, EventStatus, MediaReport, VenueKind
 from .selectors import event_record_missing_parts
@@ -752,6 +753,7 @@ def _load(*, union: Union, seed: int, today: datetime.date, account_examples: bo
     links.save()
     cases, transitions = builder.save()
     _stamp_records(events, rng, today=today, days=union.record_days)
+    liaisons = _liaisons(rng, union, departments)
     return {
         "skipped": False,
         "enterprises": len(enterprises),
@@ -759,4 +761,27 @@ def _load(*, union: Union, seed: int, today: datetime.date, account_examples: bo
         "cases": cases,
         "transitions": transitions,
         "media_reports": len(links.reports),
+        "liaisons": liaisons,
     }
+
+
+# The departments that receive most referred cases, each with a liaison (made up; example.cn addresses).
+DEMO_LIAISON_DEPARTMENTS = ("人力社保局", "市场监管局", "法院", "应急管理局")
+
+
+def _liaisons(rng: random.Random, union: Union, departments: dict) -> int:
+    """One liaison for each of the busiest departments. Bulk-created: the history loaded above is not
+    referred again, so nobody is sent anything."""
+    liaisons = []
+    for number, name in enumerate(DEMO_LIAISON_DEPARTMENTS, start=1):
+        if name in departments:
+            person = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(2))
+            phone = "139" + f"{rng.randrange(10**8):08d}"
+            liaisons.append(
+                Liaison(
+                    department=departments[name], name=person, phone=phone,
+                    email=f"liaison{number}.{union.code}@example.cn",
+                )
+            )  # fmt: skip
+    Liaison.objects.bulk_create(liaisons)
+    return len(liaisons)

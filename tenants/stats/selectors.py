@@ -38,8 +38,9 @@ STAT_KEYS = (
 
 def union_year_stats(*, year: int, today: datetime.date | None = None, record_days: int | None = None) -> dict:
     """Figures of the current union for `year`: every key of STAT_KEYS (ints) plus
-    ``events_held_by_month`` (12 ints, January first). `record_days` is the union's days to complete an
-    event's record (read from the union when not given)."""
+    ``events_held_by_month`` (12 ints, January first) and ``cases_overdue_by_department`` ({department id as
+    a string: overdue cases}, only departments with some: which departments answer late). `record_days` is the
+    union's days to complete an event's record (read from the union when not given)."""
     today = today or timezone.localdate()
     records = event_record_counts(
         year=year, today=today, days=record_days if record_days is not None else event_record_days()
@@ -85,6 +86,13 @@ def union_year_stats(*, year: int, today: datetime.date | None = None, record_da
         overdue=Count("id", filter=case_overdue_condition(today=today)),
     )
 
+    overdue_by_department = dict(
+        cases.filter(case_overdue_condition(today=today), department__isnull=False)
+        .values_list("department_id")
+        .annotate(n=Count("id"))
+        .values_list("department_id", "n")
+    )
+
     event_departments = set(
         Event.departments.through.objects.filter(event__in=held).values_list("department_id", flat=True).distinct()
     )
@@ -109,4 +117,5 @@ def union_year_stats(*, year: int, today: datetime.date | None = None, record_da
         "events_closed_late": records[LATE],
         "events_record_missing": records[MISSING],
         "events_held_by_month": [by_month.get(month, 0) for month in range(1, 13)],
+        "cases_overdue_by_department": {str(pk): n for pk, n in sorted(overdue_by_department.items())},
     }

@@ -35,6 +35,7 @@ def nav_items(context):
         ("web:event-list", _("Events")),
         ("web:event-calendar", _("Calendar")),
         ("web:case-list", _("Cases")),
+        ("web:liaison-list", _("Liaisons")),
         ("web:enterprise-list", _("Enterprises")),
         ("web:planning", _("Topic planning")),
     ]

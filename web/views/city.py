@@ -21,7 +21,13 @@ from oversight.assessment.models import Export, ExportFormat, ExportStatus
 from oversight.assessment.scoring import metric_label
 from oversight.assessment.selectors import adjustment_list, assessment_view, export_list, publication_list
 from oversight.assessment.services import adjustment_add, assessment_publish, assessment_reopen, export_request
-from oversight.rollup.selectors import RANKING_METRICS, compliance_for_city, rankings_for_province, rollup_for_city
+from oversight.rollup.selectors import (
+    RANKING_METRICS,
+    compliance_for_city,
+    overdue_by_department_for_city,
+    rankings_for_province,
+    rollup_for_city,
+)
 from shared.core.exceptions import ApplicationError
 from shared.unions.archiving import union_below_left_out, union_children_counted, union_children_left_out
 from shared.unions.models import Union
@@ -68,6 +74,7 @@ def city_dashboard_view(request):
         "computed_at": max(computed) if computed else None,
         "left_out": union_below_left_out(union=union, year=year),
         "province": union.is_province,
+        "late_departments": overdue_by_department_for_city(city=union, year=year),
     }
     if union.is_province:
         rankings = _province_rankings(request, union, year)

@@ -36,8 +36,9 @@ def on_pace_and_overdue(world, in_union):
 def test_one_email_and_one_notice_per_condition_however_often_it_runs(world, on_pace_and_overdue, mailoutbox):
     first = reminders_send(today=TODAY)
     second = reminders_send(today=TODAY)
-    assert first == {"pace": 1, "overdue": 3}
-    assert second == {"pace": 0, "overdue": 0}
+    # The overdue case is far more than tcounty1's escalation_days (3) late: its admin is told once more.
+    assert first == {"pace": 1, "overdue": 3, "escalated": 1, "liaison_reminders": 0}
+    assert second == {"pace": 0, "overdue": 0, "escalated": 0, "liaison_reminders": 0}
 
     pace = Notice.objects.get(kind="pace")
     assert pace.user == world.user("tcounty1-admin")  # admins only; other counties are on pace
@@ -49,14 +50,18 @@ def test_one_email_and_one_notice_per_condition_however_often_it_runs(world, on_
     assert {n.user.username for n in overdue} == {"tcounty1-admin", "tcounty1-staff", "tcounty1-colleague"}
     assert {n.key for n in overdue} == {f"overdue:tcounty1:{on_pace_and_overdue.pk}"}
 
-    # One email per notice whose user has an address (the colleague has none): 1 pace + 2 overdue.
+    escalated = Notice.objects.get(kind="escalated")
+    assert escalated.user == world.user("tcounty1-admin")
+
+    # One email per notice whose user has an address (the colleague has none): 1 pace + 2 overdue + 1 escalated.
     assert sorted(mail.to[0] for mail in mailoutbox) == [
+        "tcounty1-admin@example.com",
         "tcounty1-admin@example.com",
         "tcounty1-admin@example.com",
         "tcounty1-staff@example.com",
     ]
     subjects = sorted(mail.subject for mail in mailoutbox)
-    assert subjects == sorted([pace.title, overdue[0].title, overdue[0].title])
+    assert subjects == sorted([pace.title, overdue[0].title, overdue[0].title, escalated.title])
     assert "测试一区总工会" in pace.title and "转办事项" in overdue[0].title
     # Written in the site's language (zh-hans): no request says otherwise at night.
     assert "进度落后" in pace.title and "应开展 4 期中的 2 期" in pace.body and "目前已开展 1 期" in pace.body
@@ -80,7 +85,7 @@ def test_nobody_on_pace_and_nothing_overdue_means_no_reminder(world, in_union, m
             held_event(held_date=datetime.date(2026, 1, 15))
             held_event(held_date=datetime.date(2026, 5, 15))
         rollup_refresh(union=world.union(code), year=2026, today=TODAY)
-    assert reminders_send(today=TODAY) == {"pace": 0, "overdue": 0}
+    assert reminders_send(today=TODAY) == {"pace": 0, "overdue": 0, "escalated": 0, "liaison_reminders": 0}
     assert mailoutbox == []
 
 
@@ -106,8 +111,8 @@ def test_a_user_lists_their_notices_on_the_unions_host(api, sent):
     response = api("tcounty1-admin", "tcounty1").get(NOTICES)
     assert response.status_code == 200
     body = response.json()
-    assert body["count"] == 2
-    assert {n["kind"] for n in body["results"]} == {"pace", "overdue"}
+    assert body["count"] == 3
+    assert {n["kind"] for n in body["results"]} == {"pace", "overdue", "escalated"}
     assert all(n["read_at"] is None for n in body["results"])
 
 

@@ -115,6 +115,7 @@ def test_idempotent_and_deterministic(city, world):
 def test_county_from_2018_at_least_four_a_year(world, in_union):
     result = demo_history_load(union=world.union("tcounty1"), seed=7, today=TODAY)
     assert not result["skipped"]
+    assert result["liaisons"] == 4  # the busiest departments have someone to receive referred cases
     with in_union("tcounty1"):
         held = dict(
             Event.objects.filter(status=EventStatus.HELD)

@@ -1,0 +1,78 @@
+"""A real Celery worker and the real broker: a committed referral makes the worker send the department liaison
+their message (Django's console email backend in the worker's log) and record it, once. Commits in a throwaway
+union of its own and removes it in `finally`, like test_worker.py."""
+
+from __future__ import annotations
+
+import datetime
+import subprocess
+import uuid
+
+import pytest
+from django.db import connection
+
+from shared.unions.models import Union
+from shared.unions.services import union_create, union_discard
+from tenants.liaisons.models import LiaisonMessage
+from tenants.liaisons.tasks import liaison_referral_notify_task
+from tests.tenants.liaisons.helpers import departments, liaison, referred
+
+from .conftest import broker_client
+from .test_worker import start_worker, wait_for
+
+
+@pytest.fixture
+def liaison_queue(monkeypatch):
+    name = f"liaison-test-{uuid.uuid4().hex[:10]}"
+    monkeypatch.setattr(liaison_referral_notify_task, "queue", name, raising=False)
+    monkeypatch.setattr(liaison_referral_notify_task, "_exec_options", None)
+    yield name
+    conn, client = broker_client()
+    try:
+        client.delete(name)
+    finally:
+        conn.release()
+
+
+@pytest.mark.celery_worker
+def test_a_real_worker_tells_the_liaison_of_a_committed_referral(
+    committed_db, django_db_blocker, liaison_queue, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("EMAIL_URL", "consolemail://")
+    log = tmp_path / "worker.log"
+    code = f"lw{uuid.uuid4().hex[:8]}"
+    worker = None
+    with django_db_blocker.unblock():
+        try:
+            union = union_create(
+                code=code, name="联络员工人进程测试", level="city", region_code="339700", domain=f"{code}.localhost"
+            )
+            worker = start_worker(liaison_queue, log)
+            connection.set_schema(union.schema_name)
+            department, _other = departments()
+            person = liaison(department, email="worker-test@dept.example.cn")
+            case = referred(
+                department, title="工人进程转办", deadline=datetime.date.today() + datetime.timedelta(days=9)
+            )
+            message = wait_for(
+                lambda: LiaisonMessage.objects.filter(liaison=person, case=case).first(),
+                timeout=90,
+                what="the liaison's message",
+                log=log,
+            )
+            assert message.kind == "referral"
+            wait_for(lambda: "succeeded" in log.read_text(), timeout=20, what="the task's log line", log=log)
+            text = log.read_text()
+            assert "worker-test@dept.example.cn" in text and f"http://{code}.localhost" in text and "/d/" in text
+            assert LiaisonMessage.objects.filter(liaison=person).count() == 1
+        finally:
+            if worker is not None:
+                worker.terminate()
+                try:
+                    worker.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
+            connection.set_schema_to_public()
+            leftover = Union.objects.filter(code=code).first()
+            if leftover is not None:
+                union_discard(union=leftover)
