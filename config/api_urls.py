@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("oversight.rollup.urls")),  # city/compliance/, city/unions/<code>/…, notices/
     path("events/", include("tenants.events.urls")),
     path("cases/", include("tenants.cases.urls")),
+    path("attachments/", include("tenants.attachments.urls")),
     path("", include("tenants.stats.urls")),  # stats/
 ]

@@ -5,6 +5,7 @@ from django.urls import path
 from .views import (
     account,
     assessment,
+    attachments,
     audit,
     auth,
     cases,
@@ -58,6 +59,7 @@ urlpatterns = [
     path("events/<int:event_id>/media/", events.media_report_add_view, name="event-media"),
     path("events/<int:event_id>/record/", events.event_record_view, name="event-record"),
     path("events/<int:event_id>/record/case/", events.event_record_case_view, name="event-record-case"),
+    path("events/<int:event_id>/files/", attachments.event_attachment_add_view, name="event-attachment-add"),
     path("events/<int:event_id>/qr.svg", events.event_qr_svg_view, name="event-qr"),
     path("events/<int:event_id>/print/", printing.event_record_print_view, name="event-print"),
     path("events/<int:event_id>/poster/", printing.event_poster_view, name="event-poster"),
@@ -69,7 +71,12 @@ urlpatterns = [
     path("cases/<int:case_id>/", cases.case_detail_view, name="case-detail"),
     path("cases/<int:case_id>/correct/", cases.case_correct_view, name="case-correct"),
     path("cases/<int:case_id>/print/referral/", printing.case_referral_print_view, name="case-print-referral"),
+    path("cases/<int:case_id>/files/", attachments.case_attachment_add_view, name="case-attachment-add"),
     path("cases/<int:case_id>/<slug:action>/", cases.case_action_view, name="case-action"),
+    # Photos and files (served only here, after the access check)
+    path("files/<int:attachment_id>/", attachments.attachment_file_view, name="attachment-file"),
+    path("files/<int:attachment_id>/thumbnail.jpg", attachments.attachment_thumbnail_view, name="attachment-thumb"),
+    path("files/<int:attachment_id>/delete/", attachments.attachment_delete_view, name="attachment-delete"),
     # Enterprises
     path("enterprises/", enterprises.enterprise_list_view, name="enterprise-list"),
     path("enterprises/new/", enterprises.enterprise_create_view, name="enterprise-create"),
