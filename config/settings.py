@@ -65,6 +65,7 @@ SHARED_APPS = [
     "shared.audit",
     "oversight.rollup",  # city oversight: per-union yearly roll-up, quota rules, notices
     "oversight.assessment",
+    "oversight.campaigns",  # 专项行动: public tables the participants write through the services
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -173,6 +174,9 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "events.Event", "m2m_fields": {"departments", "enterprises", "invited_unions"}},
     "events.MediaReport",
     "attachments.Attachment",
+    {"model": "campaigns.Campaign", "m2m_fields": {"participants"}},
+    "campaigns.CampaignFigure",
+    "campaigns.CampaignEvent",
     "enterprises.Enterprise",
     "catalogues.Topic",
     "catalogues.Department",

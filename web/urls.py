@@ -8,6 +8,7 @@ from .views import (
     attachments,
     audit,
     auth,
+    campaigns,
     cases,
     city,
     drill,
@@ -112,6 +113,18 @@ urlpatterns = [
     path("city/unions/<slug:code>/events/<int:event_id>/", drill.drill_event_view, name="city-drill-event"),
     path("city/unions/<slug:code>/cases/", drill.drill_case_list_view, name="city-drill-cases"),
     path("city/unions/<slug:code>/cases/<int:case_id>/", drill.drill_case_view, name="city-drill-case"),
+    # Campaigns (专项行动): defined by a city (or province), reported by its participants
+    path("campaigns/", campaigns.campaign_list_view, name="campaign-list"),
+    path("campaigns/new/", campaigns.campaign_create_view, name="campaign-create"),
+    path("campaigns/<int:campaign_id>/", campaigns.campaign_detail_view, name="campaign-detail"),
+    path("campaigns/<int:campaign_id>/figures/", campaigns.campaign_figures_view, name="campaign-figures"),
+    path("campaigns/<int:campaign_id>/events/", campaigns.campaign_event_link_view, name="campaign-link"),
+    path(
+        "campaigns/<int:campaign_id>/events/<int:event_id>/unlink/",
+        campaigns.campaign_event_unlink_view,
+        name="campaign-unlink",
+    ),
+    path("campaigns/<int:campaign_id>/export.xlsx", campaigns.campaign_export_view, name="campaign-export"),
     # A county's own published assessment result
     path("assessment/", assessment.my_assessment_view, name="my-assessment"),
     # Notices (the member's own reminders)

@@ -88,7 +88,9 @@ def test_the_phone_takes_a_photo_from_the_camera_on_site(page, make_event, in_un
     assert response.status_code == 302 and response["Location"] == f"/events/{event.pk}/record/"
     assert "IMG_0001.jpg" in client.get(f"/events/{event.pk}/record/").content.decode()
     # A refused photo on the phone comes back to the on-site page with the reason.
-    refused = client.post(f"/events/{event.pk}/files/", {"file": upload("IMG_0002.jpg", b"not a photo"), "on_site": "1"})
+    refused = client.post(
+        f"/events/{event.pk}/files/", {"file": upload("IMG_0002.jpg", b"not a photo"), "on_site": "1"}
+    )
     assert refused.status_code == 400 and 'capture="environment"' in refused.content.decode()
     assert _count(in_union) == 1
 

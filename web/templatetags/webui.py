@@ -35,6 +35,7 @@ def nav_items(context):
         ("web:case-list", _("Cases")),
         ("web:enterprise-list", _("Enterprises")),
         ("web:planning", _("Topic planning")),
+        ("web:campaign-list", _("Campaigns")),
     ]
     if not membership.union.is_city:
         items.append(("web:my-assessment", _("Assessment")))
@@ -208,3 +209,9 @@ def mask_phone(value):
 @register.filter
 def mask_name(value):
     return masking.mask_name(str(value or ""))
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template (None when absent), e.g. a union's figure for one indicator."""
+    return mapping.get(key) if hasattr(mapping, "get") else None
