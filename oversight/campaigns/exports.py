@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .selectors import CampaignProgress, campaign_events
 
@@ -34,7 +35,7 @@ def campaign_progress_xlsx(*, progress: CampaignProgress, title: str) -> bytes:
             + [float(v) if v is not None else None for v in row.values(progress.indicators)]
         )
     sheet.append(
-        [_("Total"), progress.events_linked, progress.events_held, progress.worker_attendance]
+        [pgettext("campaign", "Total"), progress.events_linked, progress.events_held, progress.worker_attendance]
         + [float(v) if v is not None else None for v in progress.total_values()]
     )
     sheet.append(

@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from oversight.campaigns.exports import campaign_progress_xlsx
 from oversight.campaigns.models import Aggregation, Campaign
@@ -46,8 +46,9 @@ class CampaignForm(forms.Form):
     )
     starts_on = forms.DateField(label=gettext_lazy("Starts on"), widget=DateInput())
     ends_on = forms.DateField(label=gettext_lazy("Ends on"), widget=DateInput())
+    # Not required here: the service says what is missing, together with the other rules it checks.
     participants = forms.MultipleChoiceField(
-        label=gettext_lazy("Participating unions"), widget=forms.CheckboxSelectMultiple
+        label=gettext_lazy("Participating unions"), widget=forms.CheckboxSelectMultiple, required=False
     )
 
     def __init__(self, *args, unions=(), **kwargs):
@@ -64,7 +65,7 @@ class CampaignForm(forms.Form):
                 label=gettext_lazy("Target"), max_digits=14, decimal_places=2, required=False
             )
             self.fields[f"indicator_{row}_aggregation"] = forms.ChoiceField(
-                label=gettext_lazy("Total"), choices=Aggregation.choices, initial=Aggregation.SUM
+                label=pgettext_lazy("campaign", "Total"), choices=Aggregation.choices, initial=Aggregation.SUM
             )
             self.fields[f"indicator_{row}_negative"] = forms.BooleanField(
                 label=gettext_lazy("May be negative"), required=False

@@ -19,7 +19,7 @@ from oversight.campaigns.services import (
 from shared.core.exceptions import ApplicationError
 from tenants.events.services import event_cancel, event_record_held
 
-from .conftest import END, INDICATORS, START, indicator_ids
+from .campaign_data import END, INDICATORS, START, indicator_ids
 
 pytestmark = pytest.mark.django_db
 
