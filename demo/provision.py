@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 
+from demo.campaigns import demo_campaign_load
 from shared.accounts.models import Role, User
 from shared.accounts.services import membership_grant
 from shared.unions.models import Union, UnionLevel
@@ -57,4 +58,5 @@ def demo_provision() -> list[Union]:
         unions.append(_demo_union(code, name, region, UnionLevel.COUNTY, city_code))
     for union in unions:
         demo_history_load(union=union, seed=DEMO_HISTORY_SEED)
+    demo_campaign_load(city=unions[0], unions=unions)  # 10万职工安康行 (2017)
     return unions
