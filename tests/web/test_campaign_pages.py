@@ -77,6 +77,7 @@ def test_counties_report_and_the_city_sees_progress_and_exports_it(page, world, 
     detail = county.get(f"/campaigns/{campaign.pk}/").content.decode()
     assert "安全出行进园区" in detail  # the event can be linked
     assert county.post(f"/campaigns/{campaign.pk}/events/", {"event": event.pk}).status_code == 302
+    assert "10万职工安康行" in county.get(f"/events/{event.pk}/").content.decode()  # the event names its campaign
     assert (
         county.post(
             f"/campaigns/{campaign.pk}/figures/", _figures(campaign.pk, ids, ["120", "30000", "-40"])

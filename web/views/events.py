@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oversight.campaigns.selectors import campaigns_of_event
 from shared.core.exceptions import ApplicationError
 from shared.unions.selectors import union_invitable
 from tenants.attachments.selectors import attachment_list
@@ -202,6 +203,7 @@ def _event_detail_context(request, event) -> dict:
         "cancel_form": CancelForm(),
         "attachments": attachment_list(event=event),
         "attachment_form": AttachmentForm(),
+        "campaigns": campaigns_of_event(union=request.tenant, event_id=event.pk),
         "qr": None,
     }
     if event.is_open_for_qr:
