@@ -183,6 +183,11 @@ def _linkable_events(campaign, linked_ids):
     ]
 
 
+def _plain(value):
+    """97 rather than 97.00 in the form; 2.5 stays 2.5."""
+    return int(value) if value == value.to_integral_value() else value.normalize()
+
+
 def _detail_context(request, campaign, *, figures_form=None, link_form=None) -> dict:
     union = request.tenant
     context = {"campaign": campaign, "is_owner": campaign.owner_id == union.pk}
@@ -198,7 +203,7 @@ def _detail_context(request, campaign, *, figures_form=None, link_form=None) -> 
             indicators=indicators,
             own_events=own_events,
             figures_form=figures_form
-            or FiguresForm(indicators=indicators, initial={f"indicator_{pk}": v for pk, v in own.items()}),
+            or FiguresForm(indicators=indicators, initial={f"indicator_{pk}": _plain(v) for pk, v in own.items()}),
             link_form=link_form or LinkEventForm(events=_linkable_events(campaign, {e.event_id for e in own_events})),
         )
     return context
