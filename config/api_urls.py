@@ -12,5 +12,6 @@ urlpatterns = [
     path("events/", include("tenants.events.urls")),
     path("cases/", include("tenants.cases.urls")),
     path("attachments/", include("tenants.attachments.urls")),
+    path("campaigns/", include("oversight.campaigns.urls")),
     path("", include("tenants.stats.urls")),  # stats/
 ]

@@ -113,6 +113,12 @@ urlpatterns = [
     path("city/unions/<slug:code>/events/<int:event_id>/", drill.drill_event_view, name="city-drill-event"),
     path("city/unions/<slug:code>/cases/", drill.drill_case_list_view, name="city-drill-cases"),
     path("city/unions/<slug:code>/cases/<int:case_id>/", drill.drill_case_view, name="city-drill-case"),
+    path("city/unions/<slug:code>/files/<int:attachment_id>/", drill.drill_file_view, name="city-drill-file"),
+    path(
+        "city/unions/<slug:code>/files/<int:attachment_id>/thumbnail.jpg",
+        drill.drill_thumbnail_view,
+        name="city-drill-thumb",
+    ),
     # Campaigns (专项行动): defined by a city (or province), reported by its participants
     path("campaigns/", campaigns.campaign_list_view, name="campaign-list"),
     path("campaigns/new/", campaigns.campaign_create_view, name="campaign-create"),

@@ -87,6 +87,18 @@ def _image_opens(upload, extension: str) -> bool:
 
 
 THUMBNAIL_SIZE = (320, 320)
+# A 10 MB PNG of one colour can hold a billion pixels; decoding it for the thumbnail would take gigabytes.
+MAX_PIXELS = 60_000_000  # phone cameras stay well below
+
+
+def image_pixels(upload) -> tuple[int, int]:
+    """(width, height) from the image's header, without decoding it."""
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            return image.size
+    finally:
+        upload.seek(0)
 
 
 def thumbnail_jpeg(upload) -> bytes:

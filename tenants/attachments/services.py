@@ -13,7 +13,7 @@ from shared.core.exceptions import ApplicationError
 from tenants.cases.models import Case
 from tenants.events.models import Event
 
-from .content import ALLOWED, detect, name_extension, thumbnail_jpeg
+from .content import ALLOWED, MAX_PIXELS, detect, image_pixels, name_extension, thumbnail_jpeg
 from .models import Attachment, AttachmentKind
 
 ACCEPTED_TYPES = "JPEG, PNG, PDF, Excel (.xlsx), Word (.docx)"
@@ -50,6 +50,14 @@ def _check(upload):
             % {"name": upload.name, "types": ACCEPTED_TYPES},
             code="wrong_type",
         )
+    if detected.is_image:
+        width, height = image_pixels(upload)
+        if width * height > MAX_PIXELS:
+            raise _refuse(
+                _("The photo has %(width)s×%(height)s pixels; at most %(max)s million are accepted.")
+                % {"width": width, "height": height, "max": MAX_PIXELS // 1_000_000},
+                code="too_large",
+            )
     return detected
 
 

@@ -17,10 +17,12 @@ def _clean_up() -> None:
     from django_tenants.utils import schema_context
 
     from tenants.attachments.models import Attachment
+    from tenants.cases.models import Case
     from tenants.events.models import Event, EventCounter
 
     with schema_context("e2ecounty"):
         Attachment.objects.all().delete()
+        Case.objects.all().delete()  # other browser tests' cases hold on to their events
         Event.objects.all().delete()
         EventCounter.objects.update(last_number=0)
 

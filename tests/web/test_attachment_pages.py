@@ -144,3 +144,23 @@ def test_staff_remove_a_file(page, stored, in_union):
     response = page("tcounty1-staff", "tcounty1").post(f"/files/{stored.pk}/delete/")
     assert response.status_code == 302 and response["Location"] == f"/events/{stored.event_id}/"
     assert _count(in_union) == 0
+
+
+def test_the_city_sees_a_countys_files_read_only_in_its_drill_down(page, stored, make_case, in_union):
+    city = page("tcity-viewer", "tcity")
+    event_page = city.get(f"/city/unions/tcounty1/events/{stored.event_id}/").content.decode()
+    file_url = f"/city/unions/tcounty1/files/{stored.pk}/"
+    assert file_url in event_page and f"{file_url}thumbnail.jpg" in event_page
+    assert "/delete/" not in event_page and 'enctype="multipart/form-data"' not in event_page
+    response = city.get(file_url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == jpeg_bytes()
+    assert city.get(f"{file_url}thumbnail.jpg").status_code == 200
+    # Only the county's own city: another city, a sibling county, or a county code not below this city.
+    assert page("ocity-admin", "ocity").get(file_url).status_code == 404
+    assert page("tcounty2-admin", "tcounty2").get(file_url).status_code == 403
+    assert city.get(f"/city/unions/ocounty/files/{stored.pk}/").status_code == 404
+    assert city.get(f"/city/unions/tcounty1/files/{stored.pk}/", HTTP_HOST="ocity.localhost").status_code == 403
+    # A case's files show on the drill-down of the case.
+    case = make_case("tcounty1")
+    page("tcounty1-staff", "tcounty1").post(f"/cases/{case.pk}/files/", {"file": upload("协议.pdf", pdf_bytes())})
+    assert "协议.pdf" in city.get(f"/city/unions/tcounty1/cases/{case.pk}/").content.decode()

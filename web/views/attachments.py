@@ -96,9 +96,12 @@ def _stream(field, *, content_type: str, filename: str, inline: bool) -> FileRes
     return response
 
 
-@member_required
-def attachment_file_view(request, attachment_id):
-    attachment = _attachment_or_404(attachment_id)
+def stream_attachment(attachment: Attachment, *, thumbnail: bool = False) -> FileResponse:
+    """The file (photos and PDFs shown in the browser, the others downloaded) or an image's thumbnail."""
+    if thumbnail:
+        if not attachment.thumbnail:
+            raise Http404(_("No such file."))
+        return _stream(attachment.thumbnail, content_type="image/jpeg", filename="thumbnail.jpg", inline=True)
     inline = attachment.is_image or attachment.extension == "pdf"
     return _stream(
         attachment.file, content_type=attachment.content_type, filename=attachment.original_name, inline=inline
@@ -106,11 +109,13 @@ def attachment_file_view(request, attachment_id):
 
 
 @member_required
+def attachment_file_view(request, attachment_id):
+    return stream_attachment(_attachment_or_404(attachment_id))
+
+
+@member_required
 def attachment_thumbnail_view(request, attachment_id):
-    attachment = _attachment_or_404(attachment_id)
-    if not attachment.thumbnail:
-        raise Http404(_("No such file."))
-    return _stream(attachment.thumbnail, content_type="image/jpeg", filename="thumbnail.jpg", inline=True)
+    return stream_attachment(_attachment_or_404(attachment_id), thumbnail=True)
 
 
 @member_required(write=True)

@@ -130,3 +130,13 @@ def test_removing_a_file_removes_it_from_the_storage(world, in_union, media, eve
             attachment_delete(attachment=attachment, actor=world.user("tcounty1-staff"))
         assert Attachment.objects.count() == 0
     assert _files_on_disk(media) == []
+
+
+def test_a_photo_of_too_many_pixels_is_refused_before_it_is_decoded(world, in_union, media, event):
+    huge = png_bytes(size=(10_000, 7_000))  # one colour: a small file, 70 million pixels
+    assert len(huge) < 10 * 1024 * 1024
+    with in_union("tcounty1"):
+        with pytest.raises(ApplicationError) as refused:
+            attachment_add(actor=world.user("tcounty1-staff"), upload=upload("全景.png", huge), event=event)
+        assert refused.value.code == "too_large"
+        assert Attachment.objects.count() == 0
