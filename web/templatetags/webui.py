@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django import template
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -215,3 +216,9 @@ def mask_name(value):
 def get_item(mapping, key):
     """mapping[key] in a template (None when absent), e.g. a union's figure for one indicator."""
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.simple_tag
+def attachment_max_mb():
+    """The largest accepted photo or file, in MB (ATTACHMENT_MAX_MB), for the upload forms' hint."""
+    return settings.ATTACHMENT_MAX_MB
