@@ -12,5 +12,7 @@ urlpatterns = [
     path("events/", include("tenants.events.urls")),
     path("cases/", include("tenants.cases.urls")),
     path("liaisons/", include("tenants.liaisons.urls")),
+    path("attachments/", include("tenants.attachments.urls")),
+    path("campaigns/", include("oversight.campaigns.urls")),
     path("", include("tenants.stats.urls")),  # stats/
 ]

@@ -66,6 +66,7 @@ SHARED_APPS = [
     "oversight.rollup",  # city oversight: per-union yearly roll-up, quota rules, notices
     "oversight.assessment",
     "oversight.backup",  # backup_union / restore_union (no tables)
+    "oversight.campaigns",  # 专项行动: public tables the participants write through the services
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -92,6 +93,7 @@ TENANT_APPS = [
     "tenants.planning",
     "tenants.stats",
     "tenants.liaisons",
+    "tenants.attachments",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -180,6 +182,10 @@ LOGIN_REDIRECT_URL = "/"
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "events.Event", "m2m_fields": {"departments", "enterprises", "invited_unions"}},
     "events.MediaReport",
+    "attachments.Attachment",
+    {"model": "campaigns.Campaign", "m2m_fields": {"participants"}},
+    "campaigns.CampaignFigure",
+    "campaigns.CampaignEvent",
     "enterprises.Enterprise",
     "catalogues.Topic",
     "catalogues.Department",
@@ -209,8 +215,30 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / ".data" / "media"))
 MEDIA_URL = "/media/"
+# Uploads (photos and files of events and cases) and exports go through the default storage: the local
+# MEDIA_ROOT, or an S3-compatible bucket through django-storages when MEDIA_S3_BUCKET is set. Either way
+# they are served only by views that check who asks (no public media URL).
+MEDIA_S3_BUCKET = env.str("MEDIA_S3_BUCKET", default="")
+if MEDIA_S3_BUCKET:
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": env.str("MEDIA_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("MEDIA_S3_REGION", default="") or None,
+            "access_key": env.str("MEDIA_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("MEDIA_S3_SECRET_ACCESS_KEY", default="") or None,
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+else:
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Largest accepted photo or file (nginx lets bodies of up to 20 MB through).
+ATTACHMENT_MAX_MB = env.int("ATTACHMENT_MAX_MB", default=10)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION

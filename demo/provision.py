@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 
+from demo.campaigns import demo_campaign_load
 from shared.accounts.models import Role, User
 from shared.accounts.services import membership_grant
 from shared.unions.models import Union, UnionLevel
@@ -83,4 +84,6 @@ def demo_provision() -> list[Union]:
             # Only 衢州 carries the seed account's own events; 丽水 gets ordinary months.
             examples = union.code == DEMO_CITY[0]
             demo_history_load(union=union, seed=DEMO_HISTORY_SEED, account_examples=examples)
+    # 10万职工安康行 (2017): 衢州 and its counties
+    demo_campaign_load(city=unions[0], unions=unions[: 1 + len(DEMO_COUNTIES)])
     return unions

@@ -437,6 +437,7 @@ def run_checks(client: Client, env: dict, stack: Stack) -> dict:
     check(other_own.status == 404, "nor through its own host", str(other_own.status))
     media = client.get(host("quzhou"), "/media/exports/assessment/")
     check(media.status == 404, "media is not a public folder", str(media.status))
+    check_uploads(client, token, events.json()["results"][0]["id"])
 
     redirect = client.get(host("kecheng"), "/login/?next=/cases/", https=False)
     check(
@@ -479,6 +480,48 @@ def run_checks(client: Client, env: dict, stack: Stack) -> dict:
     deploy_check = manage(env, "check", "--deploy", "--fail-level", "WARNING")
     check("no issues" in deploy_check, "manage.py check --deploy is clean", deploy_check)
     return {"kecheng_token": token}
+
+
+def _multipart(fields: dict[str, str], name: str, content: bytes) -> tuple[bytes, str]:
+    boundary = "smoke" + os.urandom(8).hex()
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n".encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def check_uploads(client: Client, token: str, event_id: int) -> None:
+    """A 9.5 MB PDF through nginx into the storage and back to the union's member only; 11 MB refused by Django
+    with the Chinese reason (nginx lets up to 20 MB through)."""
+    pdf = b"%PDF-1.4\n" + b"0" * (9 * 1024 * 1024 + 512 * 1024) + b"\n%%EOF\n"
+    body, content_type = _multipart({"event": str(event_id), "description": "smoke"}, "会议纪要.pdf", pdf)
+    started = time.monotonic()
+    uploaded = client.request(
+        "POST", host("kecheng"), "/api/v1/attachments/", body=body, headers={"Content-Type": content_type}, token=token
+    )
+    seconds = time.monotonic() - started
+    check(uploaded.status == 201, f"a 9.5 MB PDF uploads through nginx ({seconds:.2f} s)", uploaded.text[:300])
+    download = client.get(host("kecheng"), uploaded.json()["download"], token=token)
+    check(download.status == 200 and download.body == pdf, "it comes back whole to a member", str(download.status))
+    other = client.get(
+        host("kecheng"), uploaded.json()["download"], token=client.token(host("qujiang"), "qujiang-staff")
+    )
+    check(other.status == 403, "another union's member gets nothing", str(other.status))
+    body, content_type = _multipart({"event": str(event_id)}, "big.pdf", pdf + b"0" * (1536 * 1024))
+    too_big = client.request(
+        "POST", host("kecheng"), "/api/v1/attachments/", body=body, headers={"Content-Type": content_type}, token=token
+    )
+    check(
+        too_big.status == 400 and too_big.json()["error"]["code"] == "too_large",
+        "an 11 MB file is refused by the application with its reason",
+        too_big.text[:300],
+    )
 
 
 def check_logs(stack: Stack) -> None:

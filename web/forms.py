@@ -462,3 +462,25 @@ class RatingForm(forms.Form):
             "max_length": _("Please shorten it to at most %(limit_value)d characters (now %(show_value)d).")
         },
     )
+
+
+class AttachmentForm(forms.Form):
+    """A photo or file for an event or a case. The service checks the content; the browser's accept list
+    only narrows the picker."""
+
+    file = forms.FileField(
+        label=_("Photo or file"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,.pdf,.xlsx,.docx"}),
+        error_messages={"required": _("Choose a file to upload.")},
+    )
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+
+
+class OnSitePhotoForm(AttachmentForm):
+    """On the phone: the camera opens straight away."""
+
+    file = forms.FileField(
+        label=_("Take a photo"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        error_messages={"required": _("Choose a file to upload.")},
+    )

@@ -5,8 +5,10 @@ from django.urls import path
 from .views import (
     account,
     assessment,
+    attachments,
     audit,
     auth,
+    campaigns,
     cases,
     city,
     drill,
@@ -59,6 +61,7 @@ urlpatterns = [
     path("events/<int:event_id>/media/", events.media_report_add_view, name="event-media"),
     path("events/<int:event_id>/record/", events.event_record_view, name="event-record"),
     path("events/<int:event_id>/record/case/", events.event_record_case_view, name="event-record-case"),
+    path("events/<int:event_id>/files/", attachments.event_attachment_add_view, name="event-attachment-add"),
     path("events/<int:event_id>/qr.svg", events.event_qr_svg_view, name="event-qr"),
     path("events/<int:event_id>/print/", printing.event_record_print_view, name="event-print"),
     path("events/<int:event_id>/poster/", printing.event_poster_view, name="event-poster"),
@@ -70,6 +73,7 @@ urlpatterns = [
     path("cases/<int:case_id>/", cases.case_detail_view, name="case-detail"),
     path("cases/<int:case_id>/correct/", cases.case_correct_view, name="case-correct"),
     path("cases/<int:case_id>/print/referral/", printing.case_referral_print_view, name="case-print-referral"),
+    path("cases/<int:case_id>/files/", attachments.case_attachment_add_view, name="case-attachment-add"),
     path("cases/<int:case_id>/<slug:action>/", cases.case_action_view, name="case-action"),
     # Department liaisons: the union's contacts, and the liaison's own page (a signed link, no account)
     path("liaisons/", liaisons.liaison_list_view, name="liaison-list"),
@@ -80,6 +84,10 @@ urlpatterns = [
     path("liaisons/links/<int:link_id>/revoke/", liaisons.liaison_link_revoke_view, name="liaison-link-revoke"),
     path("d/<str:token>/", liaisons.department_view, name="liaison-department"),
     path("d/<str:token>/cases/<int:case_id>/", liaisons.department_reply_view, name="liaison-reply"),
+    # Photos and files (served only here, after the access check)
+    path("files/<int:attachment_id>/", attachments.attachment_file_view, name="attachment-file"),
+    path("files/<int:attachment_id>/thumbnail.jpg", attachments.attachment_thumbnail_view, name="attachment-thumb"),
+    path("files/<int:attachment_id>/delete/", attachments.attachment_delete_view, name="attachment-delete"),
     # Enterprises
     path("enterprises/", enterprises.enterprise_list_view, name="enterprise-list"),
     path("enterprises/new/", enterprises.enterprise_create_view, name="enterprise-create"),
@@ -115,6 +123,24 @@ urlpatterns = [
     path("city/unions/<slug:code>/events/<int:event_id>/", drill.drill_event_view, name="city-drill-event"),
     path("city/unions/<slug:code>/cases/", drill.drill_case_list_view, name="city-drill-cases"),
     path("city/unions/<slug:code>/cases/<int:case_id>/", drill.drill_case_view, name="city-drill-case"),
+    path("city/unions/<slug:code>/files/<int:attachment_id>/", drill.drill_file_view, name="city-drill-file"),
+    path(
+        "city/unions/<slug:code>/files/<int:attachment_id>/thumbnail.jpg",
+        drill.drill_thumbnail_view,
+        name="city-drill-thumb",
+    ),
+    # Campaigns (专项行动): defined by a city (or province), reported by its participants
+    path("campaigns/", campaigns.campaign_list_view, name="campaign-list"),
+    path("campaigns/new/", campaigns.campaign_create_view, name="campaign-create"),
+    path("campaigns/<int:campaign_id>/", campaigns.campaign_detail_view, name="campaign-detail"),
+    path("campaigns/<int:campaign_id>/figures/", campaigns.campaign_figures_view, name="campaign-figures"),
+    path("campaigns/<int:campaign_id>/events/", campaigns.campaign_event_link_view, name="campaign-link"),
+    path(
+        "campaigns/<int:campaign_id>/events/<int:event_id>/unlink/",
+        campaigns.campaign_event_unlink_view,
+        name="campaign-unlink",
+    ),
+    path("campaigns/<int:campaign_id>/export.xlsx", campaigns.campaign_export_view, name="campaign-export"),
     # A county's own published assessment result
     path("assessment/", assessment.my_assessment_view, name="my-assessment"),
     # Notices (the member's own reminders)

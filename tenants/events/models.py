@@ -122,10 +122,3 @@ class MediaReport(models.Model):
         ordering = ["published_on", "id"]
         verbose_name = _("media report")
         verbose_name_plural = _("media reports")
-
-
-class EventAttachment(models.Model):
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("file"), upload_to="events/%Y/%m/")
-    description = models.CharField(_("description"), max_length=200, blank=True)
-    uploaded_at = models.DateTimeField(auto_now_add=True)

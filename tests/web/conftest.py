@@ -62,3 +62,11 @@ def make_case(world, in_union):
             return case_raise(actor=world.user(f"{code}-staff"), **values)
 
     return make
+
+
+@pytest.fixture
+def campaign(world):
+    """tcity's campaign 10万职工安康行 with tcity and its two counties taking part (three indicators)."""
+    from tests.oversight.campaigns.campaign_data import create_campaign
+
+    return create_campaign(world)

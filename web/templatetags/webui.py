@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django import template
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -38,6 +39,7 @@ def nav_items(context):
         ("web:liaison-list", _("Liaisons")),
         ("web:enterprise-list", _("Enterprises")),
         ("web:planning", _("Topic planning")),
+        ("web:campaign-list", _("Campaigns")),
     ]
     if not membership.union.oversees:
         items.append(("web:my-assessment", _("Assessment")))
@@ -211,3 +213,15 @@ def mask_phone(value):
 @register.filter
 def mask_name(value):
     return masking.mask_name(str(value or ""))
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template (None when absent), e.g. a union's figure for one indicator."""
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.simple_tag
+def attachment_max_mb():
+    """The largest accepted photo or file, in MB (ATTACHMENT_MAX_MB), for the upload forms' hint."""
+    return settings.ATTACHMENT_MAX_MB

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shared.core.exceptions import ApplicationError
+from tenants.attachments.selectors import attachment_list
 from tenants.cases.exports import case_list_xlsx
 from tenants.cases.masking import may_see_contact
 from tenants.cases.models import Case
@@ -22,6 +23,7 @@ from web.access import member_required
 from web.forms import (
     CORRECTION_DISPUTE_FIELDS,
     DISPUTE_FIELDS,
+    AttachmentForm,
     CaseCorrectForm,
     CaseFilterForm,
     CaseForm,
@@ -100,6 +102,8 @@ def _detail_context(request, case, failed=None, failed_form=None):
         "case": case,
         "actions": _action_forms(case, failed=failed, failed_form=failed_form) if request.membership.can_write else [],
         "show_contact": may_see_contact(request.membership),
+        "attachments": attachment_list(case=case),
+        "attachment_form": AttachmentForm(),
     }
 
 

@@ -18,6 +18,8 @@ from django_tenants.utils import schema_context
 from shared.core.exceptions import ApplicationError
 from shared.unions.models import Union
 from shared.unions.selectors import union_below
+from tenants.attachments.models import Attachment
+from tenants.attachments.selectors import attachment_get, attachment_list
 from tenants.cases.models import Case
 from tenants.cases.selectors import case_get, case_list
 from tenants.events.models import Event
@@ -25,6 +27,7 @@ from tenants.events.selectors import event_get, event_list
 from web.access import member_required
 from web.forms import CaseFilterForm, EventFilterForm
 
+from .attachments import stream_attachment
 from .cases import FILTERS as CASE_FILTERS
 from .common import filter_params, paginate, querystring_without_page
 
@@ -88,7 +91,12 @@ def drill_event_view(request, code, event_id):
         except Event.DoesNotExist:
             raise Http404(_("No such event.")) from None
         cases = case_list(filters={"event": str(event.pk)}).select_related("department")
-        return render(request, "web/city/drill_event.html", {"child": child, "event": event, "cases": cases})
+        files = list(attachment_list(event=event))
+        return render(
+            request,
+            "web/city/drill_event.html",
+            {"child": child, "event": event, "cases": cases, "attachments": files},
+        )
 
 
 @member_required(oversees=True)
@@ -99,4 +107,27 @@ def drill_case_view(request, code, case_id):
             case = case_get(case_id=case_id)
         except Case.DoesNotExist:
             raise Http404(_("No such case.")) from None
-        return render(request, "web/city/drill_case.html", {"child": child, "case": case})
+        files = list(attachment_list(case=case))
+        return render(request, "web/city/drill_case.html", {"child": child, "case": case, "attachments": files})
+
+
+def _drill_attachment(request, code, attachment_id):
+    """A county's file for the city, read in the county's schema after checking it is the city's child."""
+    child = _child_or_404(request, code)
+    with schema_context(child.schema_name):
+        try:
+            return attachment_get(attachment_id=attachment_id)
+        except Attachment.DoesNotExist:
+            raise Http404(_("No such file.")) from None
+
+
+@member_required(city=True)
+def drill_file_view(request, code, attachment_id):
+    attachment = _drill_attachment(request, code, attachment_id)
+    return stream_attachment(attachment)
+
+
+@member_required(city=True)
+def drill_thumbnail_view(request, code, attachment_id):
+    attachment = _drill_attachment(request, code, attachment_id)
+    return stream_attachment(attachment, thumbnail=True)

@@ -13,8 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oversight.campaigns.selectors import campaigns_of_event
 from shared.core.exceptions import ApplicationError
 from shared.unions.selectors import union_invitable
+from tenants.attachments.selectors import attachment_list
 from tenants.cases.selectors import case_list
 from tenants.cases.services import case_record_on_site
 from tenants.enterprises.selectors import enterprise_list
@@ -32,11 +34,13 @@ from tenants.planning.selectors import plan_item_list
 from web.access import member_required
 from web.forms import (
     DISPUTE_FIELDS,
+    AttachmentForm,
     CancelForm,
     EventFilterForm,
     EventForm,
     MediaReportForm,
     OnSiteCaseForm,
+    OnSitePhotoForm,
     PreparationForm,
     RecordHeldForm,
     apply_error,
@@ -186,6 +190,10 @@ def event_edit_view(request, event_id):
 @member_required
 def event_detail_view(request, event_id):
     event = _event_or_404(event_id)
+    return render(request, "web/events/detail.html", _event_detail_context(request, event))
+
+
+def _event_detail_context(request, event) -> dict:
     cases = case_list(filters={"event": event.pk}).select_related("department")
     context = {
         "event": event,
@@ -193,6 +201,9 @@ def event_detail_view(request, event_id):
         "prep_form": PreparationForm(initial={name: getattr(event, name) for name in Event.PREPARATION_FIELDS}),
         "media_form": MediaReportForm(),
         "cancel_form": CancelForm(),
+        "attachments": attachment_list(event=event),
+        "attachment_form": AttachmentForm(),
+        "campaigns": campaigns_of_event(union=request.tenant, event_id=event.pk),
         "qr": None,
     }
     if event.is_open_for_qr:
@@ -200,7 +211,7 @@ def event_detail_view(request, event_id):
             reverse("web:intake", kwargs={"token": intake_token(union=request.tenant, event=event)})
         )
         context["qr"] = {"url": url, "svg": qr_svg(url, scale=4)}
-    return render(request, "web/events/detail.html", context)
+    return context
 
 
 @member_required(write=True)
@@ -270,6 +281,8 @@ def _onsite_context(request, event, case_form=None, record_form=None):
         "record_form": record_form or _record_form(request, event),
         "case_form": case_form or OnSiteCaseForm(),
         "cases": case_list(filters={"event": event.pk}).select_related("department"),
+        "attachments": attachment_list(event=event),
+        "photo_form": OnSitePhotoForm(),
     }
 
 
