@@ -112,6 +112,14 @@ class EventInputSerializer(serializers.Serializer):
     invited_unions = serializers.PrimaryKeyRelatedField(queryset=Union.objects.all(), many=True, required=False)
 
 
+class EventChangeSerializer(EventInputSerializer):
+    updated_at = serializers.DateTimeField(
+        required=False,
+        help_text="The event's `updated_at` as read before the change: if someone saved the event since, the "
+        "change is refused with 409 (code `conflict`) instead of overwriting theirs.",
+    )
+
+
 class PreparationSerializer(serializers.Serializer):
     prep_laws_studied = serializers.BooleanField(required=False)
     prep_participants_confirmed = serializers.BooleanField(required=False)
