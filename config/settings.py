@@ -249,6 +249,9 @@ CELERY_BROKER_URL = _required_url("CELERY_BROKER_URL")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
+# make fuzz / make load give their own stack a queue of its own, so no other worker on the same Redis
+# takes its tasks.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 # A task whose worker process died (killed, out of memory) goes back to the queue instead of being
 # acknowledged as failed; the tasks are idempotent, so running one again is safe.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

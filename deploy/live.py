@@ -23,7 +23,7 @@ PYTHON = sys.executable
 PASSWORD = "demo12345"  # the demo logins' password (demo/provision.py)
 
 # What the world's template database is built from: when one of these changes, it is built again.
-TEMPLATE_INPUTS = ("*/migrations/*.py", "*/*/migrations/*.py", "demo/*.py", "tenants/events/demo.py", "deploy/live.py")
+TEMPLATE_INPUTS = ("*/migrations/*.py", "*/*/migrations/*.py", "demo/*.py", "tenants/events/demo.py")
 
 VIEWERS = f"""
 from shared.accounts.models import Role, User
@@ -65,7 +65,7 @@ def _connect(server_url: str):
 
 
 def _inputs_digest() -> str:
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(VIEWERS.encode())
     for pattern in TEMPLATE_INPUTS:
         for path in sorted(ROOT.glob(pattern)):
             digest.update(path.read_bytes())
@@ -76,12 +76,17 @@ def manage(env: dict, *args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
+def world_template(server_url: str) -> str:
+    """The template database's name: the project database's, with a suffix (shared by fuzz and load)."""
+    return f"{urlsplit(server_url).path.strip('/') or 'gongqing'}_world"
+
+
 def fresh_world(env: dict, *, name: str, say=print) -> str:
     """A new database `name` holding the demo city, its six counties, their history and logins (plus a
     viewer of kecheng and of quzhou), and the URL to it. The provisioned world is built once into a
     template database (again when migrations or the demo data change); each run gets a fresh copy."""
     server_url = env["DATABASE_URL"]
-    template = f"{name}_tmpl"
+    template = world_template(server_url)
     digest = _inputs_digest()
     connection = _connect(server_url)
     try:

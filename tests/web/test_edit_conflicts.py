@@ -10,6 +10,8 @@ from tenants.cases.models import Case
 from tenants.events.models import Event
 from tests.conftest import host
 
+pytestmark = pytest.mark.fault
+
 CONFLICT = "已有其他人保存了这条记录"
 
 

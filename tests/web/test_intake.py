@@ -234,6 +234,7 @@ def test_a_forged_forwarded_for_from_an_untrusted_peer_changes_nothing(intake, i
     assert qr_count(in_union) == 4
 
 
+@pytest.mark.fault
 def test_the_limits_fail_closed_when_redis_is_down_and_keep_what_was_typed(intake, in_union, settings):
     """The limits live in Redis; without them the public page takes nothing (one phone could otherwise flood
     the union), says to try again in a moment and keeps the text; once Redis answers the same post is taken."""

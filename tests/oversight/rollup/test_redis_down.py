@@ -13,6 +13,9 @@ from tenants.cases.models import Case
 from tests.tenants.events.factories import held_event
 
 
+pytestmark = pytest.mark.fault
+
+
 def _closed_port() -> int:
     """A loopback port nobody listens on (bound, then released)."""
     with socket.socket() as probe:

@@ -1,0 +1,131 @@
+"""`make fuzz`: schemathesis over the whole OpenAPI document against a live server.
+
+A fresh copy of a provisioned world (the demo city, its counties, their history and logins; deploy/live.py),
+gunicorn with 2 workers and a Celery worker on loopback, then schemathesis runs every operation of the
+document with positive and negative data as three users in turn: a county's staff, a county's viewer and
+the city's admin, each on their own union's host with a token. Any server error (5xx), a response that does
+not match the document, or a wrong content type fails the run. Everything started is stopped and the
+database dropped at the end. FUZZ_SECONDS bounds each user's run (default 60), FUZZ_SEED fixes the data.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from deploy import embedded, live  # noqa: E402
+
+USERS = [  # (who, username, union code)
+    ("county staff", "kecheng-staff", "kecheng"),
+    ("county viewer", "kecheng-viewer", "kecheng"),
+    ("city admin", "quzhou-admin", "quzhou"),
+]
+CHECKS = "not_a_server_error,response_schema_conformance,content_type_conformance"
+
+
+def host(env: dict, code: str) -> str:
+    return f"{code}.{env.get('UNION_BASE_DOMAIN', 'localhost')}"
+
+
+def schemathesis(schema: Path, *, port: int, host_name: str, token: str, seconds: int, seed: str, report: Path):
+    command = [str(Path(sys.executable).parent / "st"), "run", str(schema), "--url", f"http://127.0.0.1:{port}"]
+    command += ["--header", f"Host: {host_name}", "--header", f"Authorization: Token {token}"]
+    command += ["--checks", CHECKS, "--mode", "all", "--phases", "examples,coverage,fuzzing"]
+    command += ["--max-time", str(seconds), "--workers", "2", "--seed", seed, "--request-timeout", "30"]
+    command += ["--suppress-health-check", "all", "--report", "junit", "--report-junit-path", str(report)]
+    command += ["--continue-on-failure"]
+    return subprocess.run(command, cwd=ROOT, text=True, capture_output=True)
+
+
+def summary(output: str) -> str:
+    """schemathesis's closing lines: operations and test cases tried, failures."""
+    lines = [line.strip() for line in output.splitlines()]
+    wanted = [
+        line for line in lines if re.search(r"(operations?|test cases?|[Ff]ailures?|passed|failed|errors?)\b", line)
+    ]
+    return " | ".join(wanted[-4:]) if wanted else "(no summary)"
+
+
+def main() -> int:
+    started_at = time.monotonic()
+    env, embedded_started = live.environment()
+    seconds = int(os.environ.get("FUZZ_SECONDS", "60"))
+    seed = os.environ.get("FUZZ_SEED", str(int(time.time())))
+    server_url = env["DATABASE_URL"]
+    name = f"{(live.urlsplit(server_url).path.strip('/') or 'gongqing')}_fuzz"
+    run = uuid.uuid4().hex[:8]
+    work = Path(tempfile.mkdtemp(prefix="gongqing-fuzz-"))
+    processes: list[subprocess.Popen] = []
+    failures = []
+    try:
+        env["DATABASE_URL"] = live.fresh_world(env, name=name)
+        env.update(
+            CACHE_KEY_PREFIX=f"fuzz-{run}",
+            CELERY_TASK_DEFAULT_QUEUE=f"fuzz-{run}",
+            MEDIA_ROOT=str(work / "media"),
+            LOG_LEVEL="ERROR",
+        )
+        port = int(os.environ.get("FUZZ_PORT") or live.free_port())
+        web = live.gunicorn(env, port=port, workers=2, log=work / "gunicorn.log")
+        processes += [web, live.celery_worker(env, queue=env["CELERY_TASK_DEFAULT_QUEUE"], log=work / "worker.log")]
+        live.wait_healthy(port, env.get("UNION_BASE_DOMAIN", "localhost"), web)
+        first = host(env, "kecheng")
+        status, _headers, body = live.request(
+            port,
+            first,
+            "/api/schema/?format=json",
+            headers={"Authorization": f"Token {live.token(port, first, 'kecheng-staff')}"},
+        )
+        if status != 200:
+            raise RuntimeError(f"the OpenAPI document: {status}")
+        schema = work / "openapi.json"
+        schema.write_bytes(body)
+        operations = sum(
+            1
+            for item in json.loads(body)["paths"].values()
+            for method in item
+            if method in {"get", "post", "put", "patch", "delete"}
+        )
+        print(f"fuzz: {operations} operations in the OpenAPI document; {seconds}s per user; seed {seed}", flush=True)
+        for who, username, code in USERS:
+            host_name = host(env, code)
+            result = schemathesis(
+                schema, port=port, host_name=host_name, token=live.token(port, host_name, username),
+                seconds=seconds, seed=seed, report=work / f"junit-{username}.xml",
+            )  # fmt: skip
+            print(
+                f"fuzz: {who:<13} ({username}@{host_name}): exit {result.returncode}: {summary(result.stdout)}",
+                flush=True,
+            )
+            if result.returncode != 0:
+                failures.append(who)
+                print(result.stdout[-12000:], flush=True)
+        errors = (work / "gunicorn.log").read_text()
+        if "Traceback" in errors:
+            print("fuzz: server tracebacks:\n" + errors[-6000:], flush=True)
+    finally:
+        for process in processes:
+            live.stop(process)
+        try:
+            live.drop_database(server_url, name)
+        except Exception as error:  # the report above matters more than the clean-up
+            print(f"fuzz: could not drop {name}: {error}", flush=True)
+        if embedded_started:
+            embedded.stop_all()
+    verdict = f"FAILED for {', '.join(failures)}" if failures else "passed"
+    print(f"fuzz: {verdict} in {time.monotonic() - started_at:.0f}s (work files in {work})", flush=True)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
