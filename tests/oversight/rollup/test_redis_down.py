@@ -12,7 +12,6 @@ from oversight.rollup.services import rollup_refresh_all
 from tenants.cases.models import Case
 from tests.tenants.events.factories import held_event
 
-
 pytestmark = pytest.mark.fault
 
 
