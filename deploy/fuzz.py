@@ -41,19 +41,21 @@ def schemathesis(schema: Path, *, port: int, host_name: str, token: str, seconds
     command = [str(Path(sys.executable).parent / "st"), "run", str(schema), "--url", f"http://127.0.0.1:{port}"]
     command += ["--header", f"Host: {host_name}", "--header", f"Authorization: Token {token}"]
     command += ["--checks", CHECKS, "--mode", "all", "--phases", "examples,coverage,fuzzing"]
-    command += ["--max-time", str(seconds), "--workers", "2", "--seed", seed, "--request-timeout", "30"]
+    command += ["--max-time", str(seconds), "--workers", "1", "--seed", seed, "--request-timeout", "30"]
+    # One worker: schemathesis's generator threads hit a CPython 3.11 bug in ast.parse ("AST constructor
+    # recursion depth mismatch") now and then, a failure of the tool, not of the API.
     command += ["--suppress-health-check", "all", "--report", "junit", "--report-junit-path", str(report)]
     command += ["--continue-on-failure"]
     return subprocess.run(command, cwd=ROOT, text=True, capture_output=True)
 
 
 def summary(output: str) -> str:
-    """schemathesis's closing lines: operations and test cases tried, failures."""
-    lines = [line.strip() for line in output.splitlines()]
-    wanted = [
-        line for line in lines if re.search(r"(operations?|test cases?|[Ff]ailures?|passed|failed|errors?)\b", line)
-    ]
-    return " | ".join(wanted[-4:]) if wanted else "(no summary)"
+    """From schemathesis's closing lines: operations tested, test cases tried, the verdict."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    tested = next((line for line in lines if line.startswith("Tested:")), "Tested: ?")
+    cases = next((lines[n + 1] for n, line in enumerate(lines[:-1]) if line == "Test cases:"), "?")
+    verdict = next((line.strip("= ") for line in reversed(lines) if line.startswith("====")), "?")
+    return f"operations {tested.split(':', 1)[1].strip()}; test cases {cases}; {verdict}"
 
 
 def main() -> int:
