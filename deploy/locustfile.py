@@ -14,6 +14,7 @@ Request names are the kinds the report groups by.
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import json
 import os
@@ -36,9 +37,9 @@ class Person(HttpUser):
         self.client.headers["Host"] = WORLD["hosts"][self.code]
 
     def sign_in(self, username: str) -> None:
-        page = self.client.get("/login/", name="sign in")
+        page = self.client.get("/login/", name="sign in (page)")
         form = {"username": username, "password": WORLD["password"], "csrfmiddlewaretoken": CSRF.search(page.text)[1]}
-        self.client.post("/login/", data=form, name="sign in", allow_redirects=False)
+        self.client.post("/login/", data=form, name="sign in (post)", allow_redirects=False)
 
     def api_as(self, username: str) -> dict:
         return {"Authorization": f"Token {WORLD['tokens'][username]}"}
@@ -91,7 +92,8 @@ class OnSiteRecorder(Person):
         if n % 3 == 0:
             body |= {"next_step": "solved_on_site", "outcome": "现场答复解决"}
         elif n % 3 == 1:
-            body |= {"next_step": "referred", "department": WORLD["department"], "note": "转交办理"}
+            deadline = (datetime.date.today() + datetime.timedelta(days=14)).isoformat()
+            body |= {"next_step": "referred", "department": WORLD["department"], "deadline": deadline, "note": "转交"}
         self.client.post(f"/api/v1/events/{self.event}/cases/", json=body, headers=self.auth, name="on-site (record)")
 
 
