@@ -90,10 +90,10 @@ class OnSiteRecorder(Person):
         n = next(_serial)
         body = {"kind": "request", "title": f"现场反映 {n}", "submitter_name": "职工"}
         if n % 3 == 0:
-            body |= {"next_step": "solved_on_site", "outcome": "现场答复解决"}
+            body |= {"next_step": "solve_on_site", "outcome": "现场答复解决"}
         elif n % 3 == 1:
             deadline = (datetime.date.today() + datetime.timedelta(days=14)).isoformat()
-            body |= {"next_step": "referred", "department": WORLD["department"], "deadline": deadline, "note": "转交"}
+            body |= {"next_step": "refer", "department": WORLD["department"], "deadline": deadline, "note": "转交"}
         self.client.post(f"/api/v1/events/{self.event}/cases/", json=body, headers=self.auth, name="on-site (record)")
 
 
