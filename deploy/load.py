@@ -93,8 +93,8 @@ def main() -> int:
     seconds = int(os.environ.get("LOAD_SECONDS", "60"))
     spawn_rate = os.environ.get("LOAD_SPAWN_RATE", "20")
     server_url = env["DATABASE_URL"]
-    name = f"{(live.urlsplit(server_url).path.strip('/') or 'gongqing')}_load"
     run = uuid.uuid4().hex[:8]
+    name = f"{(live.urlsplit(server_url).path.strip('/') or 'gongqing')}_load_{run}"  # one database a run
     work = Path(tempfile.mkdtemp(prefix="gongqing-load-"))
     processes: list[subprocess.Popen] = []
     try:
