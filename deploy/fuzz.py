@@ -83,7 +83,8 @@ def schemathesis(schema: Path, *, port: int, host_name: str, token: str, seconds
     # recursion depth mismatch") now and then, a failure of the tool, not of the API.
     command += ["--suppress-health-check", "all", "--report", "junit", "--report-junit-path", str(report)]
     command += ["--continue-on-failure"]
-    return subprocess.run(command, cwd=ROOT, text=True, capture_output=True)
+    # Run in the work folder: schemathesis keeps a cache (.schemathesis/) in its working directory.
+    return subprocess.run(command, cwd=report.parent, text=True, capture_output=True)
 
 
 def summary(output: str) -> str:
