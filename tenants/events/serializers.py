@@ -44,7 +44,7 @@ class EventSerializer(serializers.ModelSerializer):
     """An event as lists show it (counts come from annotations of the selector)."""
 
     label = serializers.SerializerMethodField(help_text="第N期")
-    topic = EventTopicRefSerializer(read_only=True)
+    topic = EventTopicRefSerializer(read_only=True, allow_null=True)  # null without a topic (make fuzz)
     departments = EventDepartmentRefSerializer(many=True, read_only=True)
     preparation = serializers.SerializerMethodField()
     case_count = serializers.IntegerField(read_only=True)

@@ -29,3 +29,16 @@ def test_the_event_patch_documents_its_version_and_conflict(api):
     assert "409" in patch["responses"]
     body = patch["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
     assert "updated_at" in response.json()["components"]["schemas"][body]["properties"]
+
+
+def test_nullable_references_are_nullable_in_the_document(api):
+    schemas = document(api)
+    event_topic = schemas["Event"]["properties"]["topic"]
+    assert event_topic.get("nullable") or any(o.get("nullable") for o in event_topic.get("allOf", []) + [event_topic])
+    for name in ("event_number", "topic", "department", "enterprise"):
+        assert schemas["DrillCase"]["properties"][name].get("nullable") is True, name
+
+
+def test_options_never_answers_500(api):
+    response = api("tcity-admin", "tcity").options("/api/v1/city/assessment/publish/")
+    assert response.status_code == 405  # not described, never a 500
