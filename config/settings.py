@@ -119,6 +119,7 @@ ROOT_URLCONF = "config.urls_tenant"
 
 MIDDLEWARE = [
     "config.logging.RequestLogMiddleware",  # one line per request, with the union's code
+    "config.outage.DatabaseUnavailableMiddleware",  # database unreachable: 503 with Retry-After, not 500
     "shared.unions.middleware.UnionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -156,6 +157,9 @@ DATABASE_URL = _required_url("DATABASE_URL")
 DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if not PRODUCTION else 60)
+# A kept connection is checked before a request reuses it, so one broken by a database restart is replaced
+# instead of failing that request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if "TEST_DATABASE_NAME" in env:
     # Lets several checkouts or agents run the suite against one server side by side.
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME")}
@@ -248,6 +252,9 @@ STORAGES = {
 
 # --- REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # OPTIONS is not answered (405) rather than described: the metadata class asked actions without a serializer
+    # for one and answered 500 (found by make fuzz on POST city/assessment/publish/).
+    "DEFAULT_METADATA_CLASS": None,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
@@ -282,12 +289,20 @@ CELERY_BROKER_URL = _required_url("CELERY_BROKER_URL")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
+# make fuzz / make load give their own stack a queue of its own, so no other worker on the same Redis
+# takes its tasks.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# A task whose worker process died (killed, out of memory) goes back to the queue instead of being
+# acknowledged as failed; the tasks are idempotent, so running one again is safe.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     # The roll-up converges to the truth even after a lost refresh message; then the reminders read it.
     "rollup-refresh-all": {"task": "rollup.refresh_all", "schedule": crontab(hour=1, minute=30)},
     "reminders-send": {"task": "rollup.send_reminders", "schedule": crontab(hour=7, minute=30)},
+    # No export stays "running" after its worker died, nor "pending" after its message was lost.
+    "assessment-exports-reap": {"task": "assessment.exports_reap", "schedule": crontab(minute="*/5")},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / ".data" / "celerybeat-schedule")
 

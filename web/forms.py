@@ -3,6 +3,8 @@ whose ApplicationError is turned into form errors by ``apply_error``."""
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +59,37 @@ def departments_field(label=None):
     )
 
 
+class VersionField(forms.CharField):
+    """The version of the record the form was filled from (its `updated_at`, ISO 8601 with microseconds),
+    sent back hidden so the service can refuse a save over someone else's change (409 conflict)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return None  # a mangled version: save as a client without one would
+
+
+def version_of(record) -> str:
+    return record.updated_at.isoformat()
+
+
+def refresh_version(form: forms.Form, record) -> None:
+    """After a conflict: keep what was typed, but base the next save on the version now stored, so saving
+    again (after looking) deliberately applies the typed changes over it."""
+    form.data = form.data.copy()
+    form.data[form.add_prefix("version")] = version_of(record)
+    form.add_error(None, _("What you typed is kept below: saving again applies it over the current version."))
+
+
 class EventForm(forms.Form):
     title = forms.CharField(label=_("Theme"), max_length=200)
     topic = topic_field()
@@ -67,6 +100,7 @@ class EventForm(forms.Form):
     invited_unions = forms.ModelMultipleChoiceField(
         queryset=None, required=False, label=_("Invited unions"), widget=forms.CheckboxSelectMultiple
     )
+    version = VersionField()
 
     def __init__(self, *args, invitable=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -383,6 +417,7 @@ class CaseCorrectForm(forms.Form):
         label=_("Dispute: mediation outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     reason = forms.CharField(label=_("Why the correction"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    version = VersionField()
 
     CASE_FIELDS = ("title", "description", "raised_on", "topic", "enterprise", "submitter_name", "submitter_phone")
     DISPUTE_FIELDS = {
@@ -398,6 +433,7 @@ class CaseCorrectForm(forms.Form):
         self.dispute_detail = getattr(case, "dispute", None) if case.kind == CaseKind.DISPUTE else None
         initial = {name: getattr(case, name) for name in self.CASE_FIELDS}
         initial["topic"], initial["enterprise"] = case.topic_id, case.enterprise_id
+        initial["version"] = version_of(case)
         if self.dispute_detail is not None:
             initial |= {field: getattr(self.dispute_detail, name) for field, name in self.DISPUTE_FIELDS.items()}
         super().__init__(*args, initial=initial, **kwargs)
@@ -411,7 +447,7 @@ class CaseCorrectForm(forms.Form):
         data, changed = self.cleaned_data, set(self.changed_data)
         values = {name: data[name] for name in self.CASE_FIELDS if name in changed}
         dispute = {name: data[field] for field, name in self.DISPUTE_FIELDS.items() if field in changed}
-        result = {"reason": data.get("reason", ""), **values}
+        result = {"reason": data.get("reason", ""), "expected_updated_at": data.get("version"), **values}
         if dispute:
             result["dispute"] = dispute
         return result

@@ -91,16 +91,23 @@ def _limit_keys(request, *, prefix: str, device: str, scope: str) -> tuple[str, 
 
 
 def limit_refusal(
-    request, *, prefix: str, device: str, scope: str, device_limit: int, address_limit: int
+    request,
+    *,
+    prefix: str,
+    device: str,
+    scope: str,
+    device_limit: int,
+    address_limit: int,
+    fail_closed: bool = False,
 ) -> str | None:
     """Which allowance is used up in the current window ("device" or "address"), or None. With the cache
-    down nothing is refused (logged): the page's own work matters more than the limit."""
+    down: "unavailable" when the limits fail closed, else nothing is refused (logged)."""
     device_key, address_key = _limit_keys(request, prefix=prefix, device=device, scope=scope)
     try:
         counts = cache.get_many([device_key, address_key])
     except Exception:
-        logger.warning("Limits of %s unavailable (cache down); not limited", prefix, exc_info=True)
-        return None
+        logger.warning("Limits of %s unavailable (cache down)", prefix, exc_info=True)
+        return "unavailable" if fail_closed else None
     if counts.get(device_key, 0) >= device_limit:
         return "device"
     if counts.get(address_key, 0) >= address_limit:
@@ -125,7 +132,11 @@ INTAKE_PREFIX = "web:intake:"
 
 
 def submission_refusal(request, *, device: str, union, event_id: int) -> str | None:
-    """Which allowance is used up for this device and event ("device" or "address"), or None."""
+    """Which allowance is used up for this device and event ("device" or "address"), "unavailable" when the
+    limits cannot be read, or None.
+
+    The limits fail closed: the page is public, and without Redis nothing would stop one phone from
+    flooding a union's cases. The worker keeps what they typed and is asked to send it again shortly."""
     return limit_refusal(
         request,
         prefix=INTAKE_PREFIX,
@@ -133,6 +144,7 @@ def submission_refusal(request, *, device: str, union, event_id: int) -> str | N
         scope=f"{union.schema_name}|{event_id}",
         device_limit=settings.INTAKE_DEVICE_LIMIT,
         address_limit=settings.INTAKE_ADDRESS_LIMIT,
+        fail_closed=True,
     )
 
 

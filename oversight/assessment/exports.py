@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -31,8 +31,12 @@ from .models import Export, ExportStatus
 from .scoring import RATE_METRICS, metric_display, metric_label, veto_reasons
 from .selectors import assessment_view
 
-# An export still "running" this long after it was requested was lost with its worker: build it again.
-STALE_EXPORT_AFTER = datetime.timedelta(minutes=15)
+# The first key of the exports' advisory locks (the second is the export's id); any constant no other
+# advisory lock of the project uses.
+EXPORT_LOCK_SPACE = 7401
+# A pending export whose message has not started this long after it was requested was lost on the way
+# (broker down when it was requested): `exports_reap` sends it again.
+LOST_MESSAGE_AFTER = datetime.timedelta(minutes=2)
 PDF_FONT = "STSong-Light"  # reportlab's built-in CID font for Simplified Chinese: nothing to download
 
 
@@ -411,17 +415,45 @@ def build_export(*, city: Union, year: int, format: str) -> tuple[str, ContentFi
     return f"assessment-{city.code}-{year}-{stamp}.{format}", ContentFile(content)
 
 
+class ExportBusy(Exception):
+    """Another process holds the export's build lock: it is being built right now (or its builder has just
+    died and PostgreSQL has not yet noticed). The task tries again shortly."""
+
+
+def _build_lock(export_id: int) -> bool:
+    """Take the export's build lock: a session-level advisory lock, held by the building process's
+    connection and released by PostgreSQL when that process dies, however it dies. So "running" with the
+    lock free means its builder is gone."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [EXPORT_LOCK_SPACE, export_id])
+        return cursor.fetchone()[0]
+
+
+def _build_unlock(export_id: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [EXPORT_LOCK_SPACE, export_id])
+
+
 def export_run(*, export_id: int) -> Export | None:
     """Build the file of an export. Idempotent: a finished export is left as it is; a message delivered
-    twice builds the file once; an export left "running" by a lost worker is built again after a while."""
+    twice builds the file once (the second finds the build lock taken: ExportBusy); an export left
+    "running" by a worker that died is built again by the redelivered message (task_reject_on_worker_lost)
+    or marked failed by `exports_reap`."""
     with transaction.atomic():
         export = Export.objects.select_for_update().filter(pk=export_id).select_related("city").first()
         if export is None or export.status == ExportStatus.DONE:
             return export
-        if export.status == ExportStatus.RUNNING and export.created_at > timezone.now() - STALE_EXPORT_AFTER:
-            return export  # being built by another delivery of the same message
+        if not _build_lock(export_id):
+            raise ExportBusy(export_id)
         export.status = ExportStatus.RUNNING
         export.save(update_fields=["status"])
+    try:
+        return _build_and_save(export)
+    finally:
+        _build_unlock(export_id)
+
+
+def _build_and_save(export: Export) -> Export:
     try:
         name, content = build_export(city=export.city, year=export.year, format=export.format)
     except Exception as error:  # recorded for the user; the task itself does not retry a broken build
@@ -438,3 +470,31 @@ def export_run(*, export_id: int) -> Export | None:
     export.finished_at = timezone.now()
     export.save(update_fields=["file", "status", "error", "finished_at"])
     return export
+
+
+def exports_reap(*, now: datetime.datetime | None = None) -> dict[str, list[int]]:
+    """Nothing stays "running" or "pending" for ever. A running export nobody is building (its build lock
+    is free: the worker died and its message is gone) is marked failed, so the user sees it and starts
+    it again; a pending export whose message was lost is sent again. Returns the ids of each."""
+    from .tasks import assessment_export_task  # tasks import this module
+
+    now = now or timezone.now()
+    failed, resent = [], []
+    for export_id in Export.objects.filter(status=ExportStatus.RUNNING).values_list("pk", flat=True):
+        with transaction.atomic():
+            export = Export.objects.select_for_update(skip_locked=True).filter(pk=export_id).first()
+            if export is None or export.status != ExportStatus.RUNNING or not _build_lock(export_id):
+                continue
+            try:
+                export.status = ExportStatus.FAILED
+                export.error = "The worker building this export stopped. Start the export again."
+                export.finished_at = now
+                export.save(update_fields=["status", "error", "finished_at"])
+            finally:
+                _build_unlock(export_id)
+            failed.append(export_id)
+    stale = Export.objects.filter(status=ExportStatus.PENDING, created_at__lt=now - LOST_MESSAGE_AFTER)
+    for export_id in stale.values_list("pk", flat=True):
+        assessment_export_task.delay(export_id)
+        resent.append(export_id)
+    return {"failed": failed, "resent": resent}

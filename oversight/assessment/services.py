@@ -175,5 +175,11 @@ def export_request(*, city: Union, year: int, format: str, actor) -> Export:
     if format not in ExportFormat.values:
         raise _invalid("format", _("The format is one of xlsx, csv, pdf."))
     export = Export.objects.create(city=city, year=year, format=format, created_by=actor)
-    transaction.on_commit(lambda: assessment_export_task.delay(export.id))
+
+    def send_export_task():
+        assessment_export_task.delay(export.id)
+
+    # Robust: with the broker down the request still answers what it did (the export is recorded, pending);
+    # `exports_reap` sends it again once the broker is back.
+    transaction.on_commit(send_export_task, robust=True)
     return export

@@ -83,7 +83,7 @@ class LateDepartmentsSerializer(serializers.Serializer):
 
 
 class DrillEventSerializer(serializers.ModelSerializer):
-    topic = serializers.CharField(source="topic.name", default=None)
+    topic = serializers.CharField(source="topic.name", default=None, allow_null=True)
     departments = serializers.SerializerMethodField()
     case_count = serializers.IntegerField(read_only=True)
     enterprise_count = serializers.IntegerField(read_only=True)
@@ -115,10 +115,10 @@ class DrillEventSerializer(serializers.ModelSerializer):
 class DrillCaseSerializer(serializers.ModelSerializer):
     """A case as the city sees it: no history, contact data always masked."""
 
-    event_number = serializers.IntegerField(source="event.number", default=None)
-    topic = serializers.CharField(source="topic.name", default=None)
-    department = serializers.CharField(source="department.name", default=None)
-    enterprise = serializers.CharField(source="enterprise.name", default=None)
+    event_number = serializers.IntegerField(source="event.number", default=None, allow_null=True)
+    topic = serializers.CharField(source="topic.name", default=None, allow_null=True)
+    department = serializers.CharField(source="department.name", default=None, allow_null=True)
+    enterprise = serializers.CharField(source="enterprise.name", default=None, allow_null=True)
     is_overdue = serializers.BooleanField(read_only=True)
     submitter_name = serializers.SerializerMethodField()
     submitter_phone = serializers.SerializerMethodField()

@@ -21,7 +21,7 @@ class UserBriefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
     full_name = serializers.CharField(source="display_name")
-    email = serializers.EmailField()
+    email = serializers.CharField()  # may be blank: not documented as format "email" (found by make fuzz)
 
 
 class MeSerializer(serializers.Serializer):

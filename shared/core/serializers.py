@@ -21,3 +21,15 @@ def validated(serializer_class: type[serializers.Serializer], data, *, partial: 
     serializer = serializer_class(data=data, partial=partial)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one error shape of the API (shared.core.exceptions), for the OpenAPI document."""
+
+    error = ErrorDetailSerializer()

@@ -13,7 +13,7 @@ from tenants.events.serializers import (
 )
 
 from .masking import mask_name, mask_phone
-from .models import Case, CaseKind, CaseSource, CaseTransition, DisputeDetail
+from .models import Case, CaseKind, CaseSource, CaseStatus, CaseTransition, DisputeDetail
 from .services import ON_SITE_NEXT_STEPS
 from .workflow import case_allowed_actions
 
@@ -31,6 +31,9 @@ class CaseActorSerializer(serializers.Serializer):
 
 class CaseTransitionSerializer(serializers.ModelSerializer):
     actor = CaseActorSerializer(read_only=True, allow_null=True)
+    # Blank for the raise (no status before it): declared, as DRF leaves allow_blank off read-only fields
+    # and the OpenAPI document then refused "" (found by make fuzz).
+    from_status = serializers.ChoiceField(choices=CaseStatus.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = CaseTransition

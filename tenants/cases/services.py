@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shared.catalogues.models import Department, Topic
+from shared.core.concurrency import ensure_unchanged
 from shared.core.exceptions import ApplicationError
 from tenants.enterprises.models import Enterprise
 from tenants.events.models import Event, EventStatus
@@ -450,10 +451,19 @@ def _apply_correction(record, values: dict) -> list[str]:
 
 
 @transaction.atomic
-def case_correct(*, case: Case, actor, reason: str, dispute: dict | None = None, **changes) -> Case:
+def case_correct(
+    *,
+    case: Case,
+    actor,
+    reason: str,
+    dispute: dict | None = None,
+    expected_updated_at: datetime.datetime | None = None,
+    **changes,
+) -> Case:
     """Correct what was recorded of a case (a wrong title, the submitter's phone, the enterprise, a dispute's
     agreed amount or mediation outcome...). The status is not touched; the history records who corrected
-    what, from what to what, and why."""
+    what, from what to what, and why. With `expected_updated_at` (the version the editor read), a case
+    changed by someone else in between is refused with a conflict instead of being overwritten."""
     unknown = sorted(set(changes) - set(CORRECTABLE_FIELDS)) + sorted(
         f"dispute.{name}" for name in set(dispute or {}) - set(DISPUTE_CORRECTABLE_FIELDS)
     )
@@ -462,6 +472,7 @@ def case_correct(*, case: Case, actor, reason: str, dispute: dict | None = None,
             _("These fields cannot be corrected: %(fields)s.") % {"fields": ", ".join(unknown)}, code="not_editable"
         )
     case = _lock(case)
+    ensure_unchanged(current=case.updated_at, expected=expected_updated_at)
     errors: dict[str, list] = {}
     reason = _text(reason)
     if not reason:

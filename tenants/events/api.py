@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from shared.accounts.permissions import IsUnionMember
 from shared.core.pagination import ListPagination
+from shared.core.serializers import ErrorSerializer
 from tenants.cases.selectors import case_get
 from tenants.cases.serializers import CaseSerializer, OnSiteCaseSerializer
 from tenants.cases.services import case_record_on_site
@@ -18,6 +19,7 @@ from .models import Event
 from .selectors import event_get, event_list_rows
 from .serializers import (
     CancelSerializer,
+    EventChangeSerializer,
     EventDetailSerializer,
     EventInputSerializer,
     EventListSerializer,
@@ -71,12 +73,18 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         event = event_create(actor=request.user, **data.validated_data)
         return self._detail(event, status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Change what was planned", request=EventInputSerializer, responses=EventDetailSerializer)
+    @extend_schema(
+        summary="Change what was planned",
+        request=EventChangeSerializer,
+        responses={200: EventDetailSerializer, 409: ErrorSerializer},
+    )
     def partial_update(self, request, pk=None):
         event = self.get_object()
-        data = EventInputSerializer(data=request.data, partial=True)
+        data = EventChangeSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        event = event_update(event=event, actor=request.user, **data.validated_data)
+        fields = dict(data.validated_data)
+        expected = fields.pop("updated_at", None)
+        event = event_update(event=event, actor=request.user, expected_updated_at=expected, **fields)
         return self._detail(event)
 
     @extend_schema(

@@ -44,7 +44,7 @@ class EventSerializer(serializers.ModelSerializer):
     """An event as lists show it (counts come from annotations of the selector)."""
 
     label = serializers.SerializerMethodField(help_text="第N期")
-    topic = EventTopicRefSerializer(read_only=True)
+    topic = EventTopicRefSerializer(read_only=True, allow_null=True)  # null without a topic (make fuzz)
     departments = EventDepartmentRefSerializer(many=True, read_only=True)
     preparation = serializers.SerializerMethodField()
     case_count = serializers.IntegerField(read_only=True)
@@ -117,6 +117,14 @@ class EventInputSerializer(serializers.Serializer):
     topic = serializers.PrimaryKeyRelatedField(queryset=Topic.objects.all(), required=False, allow_null=True)
     departments = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), many=True, required=False)
     invited_unions = serializers.PrimaryKeyRelatedField(queryset=Union.objects.all(), many=True, required=False)
+
+
+class EventChangeSerializer(EventInputSerializer):
+    updated_at = serializers.DateTimeField(
+        required=False,
+        help_text="The event's `updated_at` as read before the change: if someone saved the event since, the "
+        "change is refused with 409 (code `conflict`) instead of overwriting theirs.",
+    )
 
 
 class PreparationSerializer(serializers.Serializer):

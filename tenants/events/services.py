@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shared.audit.context import records_actor
 from shared.catalogues.models import Department, Topic
+from shared.core.concurrency import ensure_unchanged
 from shared.core.exceptions import ApplicationError
 from shared.unions.models import Union
 from shared.unions.selectors import union_invitable
@@ -123,15 +124,17 @@ def event_create(
 
 @transaction.atomic
 @records_actor
-def event_update(*, event: Event, actor, **fields) -> Event:
+def event_update(*, event: Event, actor, expected_updated_at: datetime.datetime | None = None, **fields) -> Event:
     """Change what was planned (theme, topic, date, venue, departments, invited unions). A cancelled event
-    is closed for edits."""
+    is closed for edits. With `expected_updated_at` (the version the editor read), a change saved by someone
+    else in between is refused with a conflict instead of being overwritten."""
     unknown = sorted(set(fields) - set(EDITABLE_FIELDS))
     if unknown:
         raise ApplicationError(
             _("These fields cannot be changed here: %(fields)s.") % {"fields": ", ".join(unknown)}, code="not_editable"
         )
     event = Event.objects.select_for_update().get(pk=event.pk)
+    ensure_unchanged(current=event.updated_at, expected=expected_updated_at)
     if event.status == EventStatus.CANCELLED:
         raise _invalid_transition(_("A cancelled event cannot be changed."))
     for name in ("title", "planned_date", "venue_kind", "venue_name"):

@@ -234,14 +234,24 @@ def test_a_forged_forwarded_for_from_an_untrusted_peer_changes_nothing(intake, i
     assert qr_count(in_union) == 4
 
 
-def test_a_submission_is_taken_when_redis_is_down(intake, in_union, settings):
-    """The limits live in Redis; without it the worker's problem is still saved (limits resume later)."""
+@pytest.mark.fault
+def test_the_limits_fail_closed_when_redis_is_down_and_keep_what_was_typed(intake, in_union, settings):
+    """The limits live in Redis; without them the public page takes nothing (one phone could otherwise flood
+    the union), says to try again in a moment and keeps the text; once Redis answers the same post is taken."""
     _event, url, client = intake
+    working = settings.CACHES
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
     }
-    response = client.post(url, {"kind": "request", "description": "停电时也要收到的问题"})
-    assert response.status_code == 302
+    post = {"kind": "request", "description": "停电时也要收到的问题"}
+    response = client.post(url, post)
+    assert response.status_code == 503 and response["Retry-After"] == "60"
+    page = response.content.decode()
+    assert "停电时也要收到的问题" in page and "请一分钟后再点击提交" in page
+    assert qr_count(in_union) == 0
+
+    settings.CACHES = working
+    assert client.post(url, post).status_code == 302
     assert qr_count(in_union) == 1
 
 

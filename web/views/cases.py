@@ -29,6 +29,7 @@ from web.forms import (
     CaseForm,
     apply_error,
     case_step_form,
+    refresh_version,
 )
 
 from .common import filter_params, paginate, querystring_without_page
@@ -160,6 +161,9 @@ def case_correct_view(request, case_id):
             case_correct(case=case, actor=request.user, **form.service_input())
         except ApplicationError as error:
             apply_error(form, error, field_map=CORRECTION_DISPUTE_FIELDS)
+            if error.code == "conflict":
+                refresh_version(form, _case_or_404(case_id))
+                return render(request, "web/cases/correct.html", {"form": form, "case": case}, status=409)
         else:
             messages.success(request, _("The correction was saved and recorded in the history."))
             return redirect("web:case-detail", case_id=case.pk)

@@ -44,6 +44,8 @@ from web.forms import (
     PreparationForm,
     RecordHeldForm,
     apply_error,
+    refresh_version,
+    version_of,
 )
 from web.qr import intake_token, qr_svg
 
@@ -171,16 +173,21 @@ def event_edit_view(request, event_id):
         "venue_name": event.venue_name,
         "departments": [d.pk for d in event.departments.all()],
         "invited_unions": [u.pk for u in event.invited_unions.all()],
+        "version": version_of(event),
     }
     form = EventForm(request.POST or None, initial=initial, invitable=_invitable(union))
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
         if "invited_unions" not in form.fields:
             fields.pop("invited_unions", None)
+        expected = fields.pop("version")
         try:
-            event_update(event=event, actor=request.user, **fields)
+            event_update(event=event, actor=request.user, expected_updated_at=expected, **fields)
         except ApplicationError as error:
             apply_error(form, error)
+            if error.code == "conflict":
+                refresh_version(form, _event_or_404(event_id))
+                return render(request, "web/events/form.html", {"form": form, "event": event}, status=409)
         else:
             messages.success(request, _("The event was saved."))
             return redirect("web:event-detail", event_id=event.pk)

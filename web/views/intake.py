@@ -44,6 +44,29 @@ def _refuse(request, message, status):
     return render(request, "web/intake/refused.html", {"message": message}, status=status)
 
 
+def _try_later(request, *, event, union):
+    """The limits cannot be checked (Redis down): nothing is saved; the form comes back with what was typed."""
+    form = IntakeForm(request.POST)
+    form.is_valid()
+    form.add_error(
+        None, _("Submissions are paused for a moment. What you typed is kept: please press Submit again in a minute.")
+    )
+    response = render(request, "web/intake/form.html", {"form": form, "event": event, "union": union}, status=503)
+    response["Retry-After"] = "60"
+    return response
+
+
+def _over_limit(request, *, device, event, union):
+    """The answer when this submission may not be taken now (an allowance used up, or the limits cannot
+    be read), else None."""
+    refusal = submission_refusal(request, device=device, union=union, event_id=event.pk)
+    if refusal == "unavailable":
+        return _try_later(request, event=event, union=union)
+    if refusal:
+        return _refuse(request, REFUSALS[refusal], 429)
+    return None
+
+
 def _event_for(request, token):
     union = request_union(request)
     if union is None:
@@ -82,9 +105,9 @@ def intake_view(request, token):
         if length > MAX_BODY_BYTES:
             return _too_long(request, event=event, union=union)
         device = device_id(request)
-        refusal = device and submission_refusal(request, device=device, union=union, event_id=event.pk)
-        if refusal:
-            return _refuse(request, REFUSALS[refusal], 429)
+        refused = device and _over_limit(request, device=device, event=event, union=union)
+        if refused:
+            return refused
         form = IntakeForm(request.POST)
         if device is None:
             # No cookie yet (a first visit straight to POST, or cookies cleared): keep what was typed and ask

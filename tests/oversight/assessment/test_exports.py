@@ -274,13 +274,54 @@ def test_exports_belong_to_the_citys_members_only(api, assessed, eager_celery, d
     assert api(None, "tcity").get(download).status_code in (401, 403)
 
 
-def test_a_running_export_is_left_alone_unless_its_worker_was_lost(api, assessed, eager_celery):
-    import datetime as dt
+@pytest.fixture
+def other_process():
+    """A second database connection, standing for another worker process."""
+    import psycopg2
+    from django.db import connection
 
-    from django.utils import timezone
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    conn = psycopg2.connect(**params)
+    conn.autocommit = True
+    yield conn.cursor()
+    conn.close()
 
+
+def hold_build_lock(cursor, export_id: int) -> None:
+    cursor.execute("SELECT pg_advisory_lock(%s, %s)", [exports.EXPORT_LOCK_SPACE, export_id])
+
+
+def test_a_running_export_is_left_to_its_builder_and_rebuilt_once_the_builder_is_gone(
+    api, assessed, eager_celery, other_process
+):
     export = Export.objects.create(city=assessed.union("tcity"), year=YEAR, format="csv", status="running")
-    assert assessment_export_task(export.id) == "running"  # another delivery is building it
-    Export.objects.filter(pk=export.pk).update(created_at=timezone.now() - dt.timedelta(hours=1))
-    assert assessment_export_task(export.id) == "done"
+    hold_build_lock(other_process, export.id)  # another delivery is building it, alive
+    with pytest.raises(exports.ExportBusy):
+        exports.export_run(export_id=export.id)
+    assert Export.objects.get(pk=export.pk).status == "running"
+    assert exports.exports_reap() == {"failed": [], "resent": []}  # a live builder is left alone
+
+    other_process.connection.close()  # that worker died: PostgreSQL releases its lock
+    assert assessment_export_task(export.id) == "done"  # the redelivered message builds it
     assert Export.objects.get(pk=export.pk).file.name.endswith(".csv")
+
+
+def test_the_reaper_fails_an_export_whose_worker_died_and_resends_a_lost_pending_one(
+    api, assessed, eager_celery, monkeypatch
+):
+    city = assessed.union("tcity")
+    orphan = Export.objects.create(city=city, year=YEAR, format="csv", status="running")
+    lost = Export.objects.create(city=city, year=YEAR, format="csv")
+    fresh = Export.objects.create(city=city, year=YEAR, format="csv")
+    Export.objects.filter(pk=lost.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=10))
+    sent = []
+    monkeypatch.setattr(assessment_export_task, "delay", sent.append)
+
+    assert exports.exports_reap() == {"failed": [orphan.id], "resent": [lost.id]}
+    orphan.refresh_from_db()
+    assert orphan.status == "failed" and "Start the export again" in orphan.error
+    assert sent == [lost.id] and Export.objects.get(pk=fresh.pk).status == "pending"
+    # The user starts it again: a new export, built.
+    body = api("tcity-admin", "tcity").post(EXPORTS_URL, {"year": YEAR, "format": "csv"}, format="json").json()
+    assert assessment_export_task(body["id"]) == "done"

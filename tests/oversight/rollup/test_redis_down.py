@@ -12,6 +12,8 @@ from oversight.rollup.services import rollup_refresh_all
 from tenants.cases.models import Case
 from tests.tenants.events.factories import held_event
 
+pytestmark = pytest.mark.fault
+
 
 def _closed_port() -> int:
     """A loopback port nobody listens on (bound, then released)."""
