@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import io
 import json
 import zipfile
 
 import pytest
-from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import translation
 from django_tenants.utils import schema_context, schema_exists
+from PIL import Image
 
 from oversight.assessment.models import Adjustment
 from oversight.backup.services import NATURAL_KEYS, union_backup, union_restore
@@ -21,8 +23,9 @@ from shared.accounts.models import Membership, Role, User
 from shared.core.exceptions import ApplicationError
 from shared.unions.models import Domain, Union
 from shared.unions.services import union_create
+from tenants.attachments.services import attachment_add
 from tenants.events.demo import demo_history_load
-from tenants.events.models import Event, EventAttachment
+from tenants.events.models import Event
 from tenants.events.services import event_create
 from tenants.stats.selectors import union_year_stats
 
@@ -80,8 +83,7 @@ def source(world, settings, tmp_path):
     with schema_context(union.schema_name):
         event = Event.objects.filter(status="held").order_by("id").first()
         event.invited_unions.add(world.union("tcounty2"))
-        attachment = EventAttachment(event=event, description="现场照片")
-        attachment.file.save("site.jpg", ContentFile(b"\xff\xd8 photo bytes"), save=True)
+        attachment_add(actor=admin, upload=_photo(), event=event, description="现场照片")
     Union.objects.filter(pk=union.pk).update(event_record_days=10)
     union.refresh_from_db()
     rollup_refresh(union=union, today=TODAY)
@@ -89,6 +91,13 @@ def source(world, settings, tmp_path):
         city=world.union("tcity"), union=union, year=2024, points=3, reason="承办示范活动", created_by=admin
     )
     return union
+
+
+def _photo() -> SimpleUploadedFile:
+    """A real (tiny) PNG: the attachment service judges the type by content and makes a thumbnail."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(buffer, format="PNG")
+    return SimpleUploadedFile("site.png", buffer.getvalue(), content_type="image/png")
 
 
 def _restore(path, **options):
@@ -315,12 +324,18 @@ def test_the_restored_file_is_back_in_storage(source, tmp_path):
 
     path = tmp_path / "b.zip"
     manifest = union_backup(code="bkcounty", path=path)
-    name = manifest["files"][0]["name"]
-    default_storage.delete(name)  # lost with the old server
+    names = [entry["name"] for entry in manifest["files"]]
+    assert len(names) == 2  # the photo and its thumbnail
+    kept = {}
+    for name in names:
+        with default_storage.open(name, "rb") as handle:
+            kept[name] = handle.read()
+        default_storage.delete(name)  # lost with the old server
     summary = _restore(path)
-    assert summary["files"] == 1
-    with default_storage.open(name, "rb") as handle:
-        assert handle.read() == b"\xff\xd8 photo bytes"
+    assert summary["files"] == 2
+    for name, content in kept.items():
+        with default_storage.open(name, "rb") as handle:
+            assert handle.read() == content
 
 
 def test_every_public_table_a_union_points_at_can_be_mapped(source):
