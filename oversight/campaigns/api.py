@@ -3,7 +3,8 @@ every participant's progress, a participant reports its own figures and links it
 
 from django.db.models import Q
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -71,7 +72,11 @@ class CampaignViewSet(viewsets.GenericViewSet):
             body["own_events"] = LinkedEventSerializer(campaign_events(campaign=campaign, union=union), many=True).data
         return Response(body)
 
-    @extend_schema(summary="Report this union's figures (all or nothing)", request=FiguresInputSerializer)
+    @extend_schema(
+        summary="Report this union's figures (all or nothing)",
+        request=FiguresInputSerializer,
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="This union's figures by indicator id")},
+    )
     @action(detail=True, methods=["post"])
     def figures(self, request, pk=None):
         campaign = self.get_object()

@@ -5,6 +5,7 @@ from django.db.models import Count, IntegerField, QuerySet, Subquery, Value
 from rest_framework.pagination import PageNumberPagination
 
 TOTAL = "_page_total"
+MAX_OFFSET = 2**62  # far beyond any list, and within PostgreSQL's bigint OFFSET
 
 
 class OneQueryPaginator(Paginator):
@@ -32,7 +33,8 @@ class OneQueryPaginator(Paginator):
             wanted = int(number)
         except (TypeError, ValueError):
             return super().page(number)  # Django's own error for a page that is not a number
-        if wanted < 1:
+        if wanted < 1 or (wanted - 1) * self.per_page > MAX_OFFSET:
+            # Below 1, or an offset PostgreSQL cannot take (a bigint): Django's count decides (EmptyPage, a 404).
             return super().page(number)
         bottom = (wanted - 1) * self.per_page
         # Grouped by a constant, which Django leaves out of GROUP BY: one row, the count of the whole list.

@@ -43,3 +43,11 @@ def test_nullable_references_are_nullable_in_the_document(api):
 def test_options_never_answers_500(api):
     response = api("tcity-admin", "tcity").options("/api/v1/city/assessment/publish/")
     assert response.status_code == 405  # not described, never a 500
+
+
+def test_reported_figures_are_documented_as_what_they_are(api):
+    """Fuzz found the figures answer documented as a whole campaign: it is the union's figures by indicator."""
+    response = api("tcounty1-staff", "tcounty1").get("/api/schema/", {"format": "json"})
+    answer = response.json()["paths"]["/api/v1/campaigns/{id}/figures/"]["post"]["responses"]["200"]
+    schema = answer["content"]["application/json"]["schema"]
+    assert "$ref" not in schema and schema["type"] == "object"

@@ -34,7 +34,15 @@ def test_filtered_lists_count_what_the_filter_keeps(topics):
     assert page.paginator.count == 5 and [t.sort_order for t in page] == [904]
 
 
-@pytest.mark.parametrize("number, error", [(4, EmptyPage), (0, EmptyPage), ("x", PageNotAnInteger)])
+@pytest.mark.parametrize(
+    "number, error",
+    [
+        (4, EmptyPage),
+        (0, EmptyPage),
+        ("x", PageNotAnInteger),
+        ("5397807532575005081600", EmptyPage),
+    ],  # fuzz: a bigint overflow
+)
 def test_pages_that_do_not_exist_are_refused_like_django(topics, number, error):
     with pytest.raises(error):
         OneQueryPaginator(topics, 10).page(number)
