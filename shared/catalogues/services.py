@@ -33,11 +33,19 @@ def _clean_name(model: type[CatalogueEntry], name: str, *, instance: CatalogueEn
     return name
 
 
+# The column is a PositiveIntegerField: a larger number would fail in PostgreSQL (a 500 found by make fuzz).
+MAX_SORT_ORDER = 2_147_483_647
+
+
 def _clean_sort_order(sort_order) -> int:
-    if sort_order is None or isinstance(sort_order, bool) or not isinstance(sort_order, int) or sort_order < 0:
-        raise ApplicationError(
-            _("Some fields are not valid."), fields={"sort_order": [_("The sort order is a whole number ≥ 0.")]}
-        )
+    if (
+        sort_order is None
+        or isinstance(sort_order, bool)
+        or not isinstance(sort_order, int)
+        or not 0 <= sort_order <= MAX_SORT_ORDER
+    ):
+        message = _("The sort order is a whole number from 0 to %(max)d.") % {"max": MAX_SORT_ORDER}
+        raise ApplicationError(_("Some fields are not valid."), fields={"sort_order": [message]})
     return sort_order
 
 

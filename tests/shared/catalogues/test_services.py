@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from shared.catalogues import services
 from shared.catalogues.models import Department, Topic
@@ -52,3 +53,14 @@ def test_unknown_fields_and_bad_sort_order(world):
     with pytest.raises(ApplicationError) as caught:
         services.topic_update(topic=topic, actor=admin, sort_order=-2)
     assert "sort_order" in caught.value.fields
+
+
+@pytest.mark.parametrize("sort_order", [2_147_483_648, 10**22])
+def test_a_sort_order_beyond_the_column_is_a_field_error_not_a_500(world, sort_order):
+    """make fuzz found PATCH with a huge sort_order answering 500 (integer out of range in PostgreSQL)."""
+    topic = Topic.objects.get(name="防欠薪")
+    with translation.override("zh-hans"), pytest.raises(ApplicationError) as caught:
+        services.topic_update(topic=topic, actor=world.user("tcity-admin"), sort_order=sort_order)
+    assert caught.value.fields["sort_order"] == ["排序号应为 0 到 2147483647 之间的整数。"]
+    topic.refresh_from_db()
+    assert topic.sort_order < 2_147_483_648
