@@ -20,6 +20,7 @@ from shared.accounts.invitations import union_origin
 from shared.catalogues.models import Department
 from shared.core.exceptions import ApplicationError
 from shared.unions.models import Union
+from tenants.attachments.services import attachment_add
 from tenants.cases import services as case_services
 from tenants.cases.models import Case, CaseStatus
 
@@ -267,16 +268,24 @@ def liaison_reminders_send(*, today: datetime.date | None = None, days_before: i
     return sent
 
 
-def liaison_reply(*, link: LiaisonLink, case_id, action: str, text: str) -> Case:
+@transaction.atomic
+def liaison_reply(*, link: LiaisonLink, case_id, action: str, text: str, upload=None) -> Case:
     """A liaison's answer to a case referred to their department: progress (in progress) or the outcome
-    (resolved), through the cases' own services, so the rules and the history are the staff's."""
+    (resolved), through the cases' own services, so the rules and the history are the staff's. A file sent
+    with it is stored on the case through the attachment service; a refused file refuses the whole reply
+    (one transaction), and it is checked before anything is written to storage."""
     case = Case.objects.filter(
         pk=case_id, department_id=link.liaison.department_id, status__in=ANSWERABLE_STATUSES
     ).first()
     if case is None:
         raise ApplicationError(_("This case is not open for your department."), code="not_found", status=404)
     if action == "progress":
-        return case_services.case_mark_progress(case=case, actor=link.liaison, note=text)
-    if action == "resolve":
-        return case_services.case_resolve(case=case, actor=link.liaison, outcome=text)
-    raise ApplicationError(_("Some fields are not valid."), fields={"action": [_("Choose progress or resolved.")]})
+        case = case_services.case_mark_progress(case=case, actor=link.liaison, note=text)
+    elif action == "resolve":
+        case = case_services.case_resolve(case=case, actor=link.liaison, outcome=text)
+    else:
+        raise ApplicationError(_("Some fields are not valid."), fields={"action": [_("Choose progress or resolved.")]})
+    if upload is not None:
+        # A liaison has no user account: the file is the liaison's by its description.
+        attachment_add(actor=None, upload=upload, case=case, description=link.liaison.history_name[:200])
+    return case

@@ -6,12 +6,16 @@ and a clear Chinese page for a forged, expired or revoked link."""
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
+from PIL import Image
 
 from shared.unions.models import Union
+from tenants.attachments.models import Attachment
 from tenants.cases.models import Case, CaseStatus
 from tenants.liaisons.models import Liaison, LiaisonLink
 from tenants.liaisons.services import link_current, link_revoke, link_token
@@ -188,3 +192,34 @@ def test_the_department_page_shows_no_contact_data_nor_corrections(page, setup, 
         )
     content = page(None, "tcounty1").get(f"/d/{setup['token']}/").content.decode()
     assert "本部门的问题" in content and "13812345678" not in content and "138****5678" in content
+
+
+def _png() -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (20, 120, 200)).save(buffer, format="PNG")
+    return SimpleUploadedFile("现场.png", buffer.getvalue(), content_type="image/png")
+
+
+def test_a_reply_carries_a_file_and_a_lying_one_refuses_the_whole_reply(page, setup, in_union):
+    mine, prefix = setup["mine"], f"c{setup['mine'].pk}"
+    client = page(None, "tcounty1")
+    url = f"/d/{setup['token']}/cases/{mine.pk}/"
+    lie = SimpleUploadedFile("结果.pdf", b"MZ\x90\x00 not a pdf at all", content_type="application/pdf")
+    typed = "已督促企业补发工资"
+    response = client.post(url, {f"{prefix}-action": "resolve", f"{prefix}-text": typed, f"{prefix}-file": lie})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert typed in body  # what was typed comes back
+    with in_union("tcounty1"):
+        assert Case.objects.get(pk=mine.pk).status == CaseStatus.REFERRED  # nothing saved
+        assert not Attachment.objects.filter(case_id=mine.pk).exists()
+
+    response = client.post(url, {f"{prefix}-action": "resolve", f"{prefix}-text": typed, f"{prefix}-file": _png()})
+    assert response.status_code == 302
+    with in_union("tcounty1"):
+        assert Case.objects.get(pk=mine.pk).status == CaseStatus.RESOLVED
+        attachment = Attachment.objects.get(case_id=mine.pk)
+        assert attachment.uploaded_by is None and "王联络" in attachment.description
+    # Staff of the union see it on the case; another union's staff cannot fetch it.
+    assert f"/files/{attachment.pk}/" in page("tcounty1-staff", "tcounty1").get(f"/cases/{mine.pk}/").content.decode()
+    assert page("tcounty2-staff", "tcounty2").get(f"/files/{attachment.pk}/").status_code in (403, 404)

@@ -172,6 +172,11 @@ class ReplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
+    file = forms.FileField(
+        label=gettext_lazy("Photo or file (optional)"),
+        required=False,
+        help_text=gettext_lazy("JPEG, PNG, PDF, Excel or Word, up to 10 MB."),
+    )
 
 
 def _department_page(request, link, token, *, forms_by_case=None, status=200):
@@ -208,10 +213,13 @@ def department_reply_view(request, token, case_id):
     link, refusal = _opened(request, token)
     if refusal:
         return refusal
-    form = ReplyForm(request.POST, prefix=f"c{case_id}")
+    form = ReplyForm(request.POST, request.FILES, prefix=f"c{case_id}")
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            case = liaison_reply(link=link, case_id=case_id, **form.cleaned_data)
+            case = liaison_reply(
+                link=link, case_id=case_id, action=data["action"], text=data["text"], upload=data["file"]
+            )
         except ApplicationError as error:
             if error.status == 404:
                 return render(request, "web/liaisons/refused.html", {"message": error.message}, status=404)
