@@ -10,6 +10,12 @@ import sys
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+# Threads, not only processes: a request spends much of its time waiting on PostgreSQL and Redis, and the
+# password hasher (hashlib's PBKDF2) releases the GIL, so one slow sign-in no longer holds up the requests
+# queued behind it in that worker. Django, DRF, django-tenants (a connection per thread) and auditlog
+# (context variables) keep their per-request state per thread; each thread keeps its own database connection.
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 preload_app = True
 # Django writes one access line per request with the union's code (config.logging); gunicorn's own access

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -174,6 +175,21 @@ def wait_healthy(port: int, host: str, process: subprocess.Popen, *, timeout: fl
             pass
         time.sleep(0.5)
     raise RuntimeError("the server did not answer /healthz in time")
+
+
+def session(port: int, host: str, username: str) -> str:
+    """The session cookie of a page sign-in as `username` (the login form, with its CSRF token)."""
+    import requests  # locust's own dependency, like the load run that calls this
+
+    with requests.Session() as browser:
+        browser.headers["Host"] = host
+        page = browser.get(f"http://127.0.0.1:{port}/login/", timeout=30)
+        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]
+        form = {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": csrf}
+        answer = browser.post(f"http://127.0.0.1:{port}/login/", data=form, allow_redirects=False, timeout=30)
+        if answer.status_code != 302 or "sessionid" not in browser.cookies:
+            raise RuntimeError(f"no page session for {username} on {host}: {answer.status_code}")
+        return browser.cookies["sessionid"]
 
 
 def token(port: int, host: str, username: str) -> str:

@@ -2,7 +2,9 @@
 
 A fresh copy of the provisioned world (deploy/live.py), gunicorn (2 workers) and a Celery worker (roll-up
 refreshes after each write, as in production), then locust, headless, with LOAD_USERS concurrent users
-(default 100, started LOAD_SPAWN_RATE a second) for LOAD_SECONDS (default 60). It prints requests/s and the
+(default 100, started LOAD_SPAWN_RATE a second) for LOAD_SECONDS (default 60), at a person's pace (LOAD_THINK
+scales the think times; 0.3 is a stress run). Staff have signed in before the run, as they would have that
+morning; sign-ins during the day are a kind of their own. It prints requests/s and the
 median and 99th percentile per kind of request, and fails only when a request failed (an error status or
 no answer): response times are figures to read, not a pass mark, on a machine shared with other work.
 Everything started is stopped and the database dropped at the end.
@@ -26,6 +28,9 @@ sys.path.insert(0, str(ROOT))
 from deploy import embedded, live  # noqa: E402
 
 GOAL_P99_MS = 300
+# Checking a password is slow on purpose (Django's PBKDF2 work factor: 1,000,000 iterations, about 0.26 s of
+# one core here when the machine is idle), so the sign-in post is reported but held to no response-time goal.
+NO_GOAL = {"sign in (post)"}
 
 WORLD = """
 import json
@@ -64,8 +69,13 @@ def world(env: dict, port: int) -> dict:
     facts = json.loads(output.strip().splitlines()[-1])
     base = env.get("UNION_BASE_DOMAIN", "localhost")
     hosts = {code: f"{code}.{base}" for code in ("kecheng", "quzhou")}
-    tokens = {user: live.token(port, hosts[user.split("-")[0]], user) for user in ("kecheng-staff", "quzhou-admin")}
-    return {**facts, "hosts": hosts, "tokens": tokens, "password": live.PASSWORD}
+    people = ("kecheng-staff", "quzhou-admin")
+    tokens = {user: live.token(port, hosts[user.split("-")[0]], user) for user in people}
+    # Staff at work signed in once that morning: the mixed day reuses one page session per person. Signing in
+    # is measured by its own kind of user (locustfile SigningIn) at a working day's pace, not as a burst of
+    # every user's password check in the first seconds.
+    sessions = {user: live.session(port, hosts[user.split("-")[0]], user) for user in people}
+    return {**facts, "hosts": hosts, "tokens": tokens, "sessions": sessions, "password": live.PASSWORD}
 
 
 def table(stats: Path, seconds: float) -> tuple[str, int, list[str]]:
@@ -81,7 +91,7 @@ def table(stats: Path, seconds: float) -> tuple[str, int, list[str]]:
         )
         if name != "all":
             failures += int(row["Failure Count"])
-            if p99 not in ("N/A", "") and float(p99) > GOAL_P99_MS:
+            if name not in NO_GOAL and p99 not in ("N/A", "") and float(p99) > GOAL_P99_MS:
                 over.append(name)
     return "\n".join(lines), failures, over
 
@@ -107,6 +117,9 @@ def main() -> int:
             # Every simulated phone comes from 127.0.0.1 here; at a venue each has the venue's address (or its
             # own carrier's), and the per-address ceiling is not what this measures.
             INTAKE_ADDRESS_LIMIT="1000000",
+            # Production keeps database connections (config.settings: 60 s with health checks); the
+            # development default of 0 would open a connection per request and measure that instead.
+            CONN_MAX_AGE="60",
         )
         port = int(os.environ.get("LOAD_PORT") or live.free_port())
         web = live.gunicorn(env, port=port, workers=2, log=work / "gunicorn.log")
@@ -114,7 +127,10 @@ def main() -> int:
         live.wait_healthy(port, env.get("UNION_BASE_DOMAIN", "localhost"), web)
         world_file = work / "world.json"
         world_file.write_text(json.dumps(world(env, port)))
-        print(f"load: {users} users for {seconds}s against gunicorn (2 workers) on port {port}", flush=True)
+        think = os.environ.get("LOAD_THINK", "1")
+        print(
+            f"load: {users} users for {seconds}s, think times x{think}, gunicorn (2 workers) on port {port}", flush=True
+        )
         command = [str(Path(sys.executable).parent / "locust"), "-f", str(ROOT / "deploy" / "locustfile.py")]
         command += ["--headless", "--users", str(users), "--spawn-rate", spawn_rate, "--run-time", f"{seconds}s"]
         command += ["--host", f"http://127.0.0.1:{port}", "--csv", str(work / "load"), "--only-summary"]
@@ -129,7 +145,7 @@ def main() -> int:
         if locust.returncode not in (0, 1):  # 1: locust's own "there were failures"
             print(locust.stdout[-3000:] + locust.stderr[-3000:], flush=True)
             failures = failures or 1
-        goal = "p99 within 300 ms for every kind" if not over else f"p99 above 300 ms: {', '.join(over)}"
+        goal = "p99 within 300 ms for every kind but sign-in" if not over else f"p99 above 300 ms: {', '.join(over)}"
         print(f"load: {failures} failed requests; {goal}", flush=True)
     finally:
         for process in processes:

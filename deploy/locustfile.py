@@ -8,8 +8,13 @@ their requests:
   there, some referred);
 - workers at an event submitting through the QR page from their own phones (each user a new device:
   its own cookie; a phone sends a few, then the next phone takes over);
-- the city watching its counties: the dashboard page and the compliance and rankings API.
+- the city watching its counties: the dashboard page and the compliance and rankings API;
+- staff arriving at work and signing in, a few at a time (the others signed in before the run).
 Request names are the kinds the report groups by.
+
+Think times are a person's: reading a list, typing a case while a worker talks, typing on a phone. The
+scale LOAD_THINK (default 1) shortens them all for a stress run: `LOAD_THINK=0.3 make load` is a day where
+everyone clicks every second or two, which finds the stack's ceiling rather than a working day's figures.
 """
 
 from __future__ import annotations
@@ -21,28 +26,57 @@ import os
 import random
 import re
 
+import gevent
 from locust import HttpUser, between, task
 
 WORLD = json.loads(open(os.environ["LOAD_WORLD"]).read()) if "LOAD_WORLD" in os.environ else {}
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _serial = itertools.count(1)
+THINK = float(os.environ.get("LOAD_THINK", "1"))
+
+
+def think(low: float, high: float):
+    """locust's between(low, high) seconds, scaled by LOAD_THINK."""
+    return between(low * THINK, high * THINK)
 
 
 class Person(HttpUser):
     abstract = True
-    wait_time = between(1, 3)
+    wait_time = think(3, 10)  # reading a page, choosing the next
     code = "kecheng"
 
     def on_start(self):
         self.client.headers["Host"] = WORLD["hosts"][self.code]
 
-    def sign_in(self, username: str) -> None:
-        page = self.client.get("/login/", name="sign in (page)")
-        form = {"username": username, "password": WORLD["password"], "csrfmiddlewaretoken": CSRF.search(page.text)[1]}
-        self.client.post("/login/", data=form, name="sign in (post)", allow_redirects=False)
+    def signed_in(self, username: str) -> None:
+        """The page session this person opened when they signed in that morning (deploy/load.py)."""
+        self.client.cookies.set("sessionid", WORLD["sessions"][username])
 
     def api_as(self, username: str) -> dict:
         return {"Authorization": f"Token {WORLD['tokens'][username]}"}
+
+
+class SigningIn(Person):
+    """Staff arriving at work: the sign-in page, the password check, the home page. A few at a time over the
+    day; each sign-in pays the password hasher's deliberate cost (PBKDF2, Django's work factor)."""
+
+    weight = 1
+    wait_time = think(30, 90)
+
+    def on_start(self):
+        super().on_start()
+        gevent.sleep(random.uniform(0, 30) * THINK)  # people arrive at work one by one, not all at once
+
+    @task
+    def sign_in(self):
+        self.client.cookies.clear()
+        page = self.client.get("/login/", name="sign in (page)")
+        token = CSRF.search(page.text)
+        if token is None:
+            return
+        form = {"username": "kecheng-staff", "password": WORLD["password"], "csrfmiddlewaretoken": token[1]}
+        self.client.post("/login/", data=form, name="sign in (post)", allow_redirects=False)
+        self.client.get("/", name="sign in (home page)")
 
 
 class CountyStaff(Person):
@@ -50,7 +84,7 @@ class CountyStaff(Person):
 
     def on_start(self):
         super().on_start()
-        self.sign_in("kecheng-staff")
+        self.signed_in("kecheng-staff")
         self.auth = self.api_as("kecheng-staff")
 
     @task(3)
@@ -75,6 +109,7 @@ class CountyStaff(Person):
 
 class OnSiteRecorder(Person):
     weight = 2
+    wait_time = think(10, 30)  # listening to a worker, typing what they raise
 
     def on_start(self):
         super().on_start()
@@ -99,7 +134,7 @@ class OnSiteRecorder(Person):
 
 class WorkerPhone(Person):
     weight = 5
-    wait_time = between(2, 5)  # reading, typing
+    wait_time = think(5, 15)  # handing the phone on, scanning again
 
     def on_start(self):
         super().on_start()
@@ -118,6 +153,7 @@ class WorkerPhone(Person):
         token = CSRF.search(page.text)
         if token is None:
             return
+        gevent.sleep(random.uniform(10, 30) * THINK)  # typing the problem on a phone
         form = {"kind": "request", "description": f"食堂价格偏高 {next(_serial)}", "csrfmiddlewaretoken": token[1]}
         self.client.post(self.path, data=form, name="QR (submit)", allow_redirects=False)
         self.sent += 1
@@ -126,10 +162,11 @@ class WorkerPhone(Person):
 class CityWatcher(Person):
     weight = 1
     code = "quzhou"
+    wait_time = think(5, 15)
 
     def on_start(self):
         super().on_start()
-        self.sign_in("quzhou-admin")
+        self.signed_in("quzhou-admin")
         self.auth = self.api_as("quzhou-admin")
 
     @task(2)
