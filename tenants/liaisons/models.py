@@ -55,13 +55,19 @@ class MessageKind(models.TextChoices):
 
 class LiaisonMessage(models.Model):
     """One message to one liaison about one condition (`key`, e.g. "reminder:12:2026-03-01"): the unique key
-    is what makes the referral notice and the nightly reminders go out once, however often they run."""
+    is what makes the referral notice and the nightly reminders go out once, however often they run.
+
+    The row is made before the message is sent; only `delivered_at` says it went out. A send that failed for a
+    passing reason (the mail server down) leaves it empty and is retried by the task liaisons.deliver_message;
+    `channels` names the channels that already delivered, so a retry sends through the others only."""
 
     liaison = models.ForeignKey(Liaison, on_delete=models.CASCADE, related_name="messages")
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("kind"), max_length=10, choices=MessageKind.choices)
     key = models.CharField(max_length=80)
-    sent_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(auto_now_add=True)  # when the message was first due
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    channels = models.CharField(max_length=200, blank=True)  # comma-separated notifier class names that delivered
 
     class Meta:
         ordering = ["-sent_at", "-id"]

@@ -1,5 +1,6 @@
 """How a liaison is told: one interface, several senders, chosen by the LIAISON_NOTIFIERS setting (dotted
-paths). Email goes through Django's email backend; the default text-message sender only writes the message
+paths); tenants.liaisons.services.liaison_message_deliver sends through them and retries a passing failure.
+Email goes through Django's email backend; the default text-message sender only writes the message
 to the log, where an SMS or WeChat gateway's sender would call its API instead."""
 
 from __future__ import annotations
@@ -44,16 +45,3 @@ def _load(paths: tuple[str, ...]) -> tuple[Notifier, ...]:
 
 def notifiers() -> tuple[Notifier, ...]:
     return _load(tuple(settings.LIAISON_NOTIFIERS))
-
-
-def notify(*, liaison, subject: str, body: str) -> list[str]:
-    """Send through every configured channel; the names of those that delivered. A channel that fails is
-    logged and does not stop the others."""
-    delivered = []
-    for notifier in notifiers():
-        try:
-            if notifier.send(liaison=liaison, subject=subject, body=body):
-                delivered.append(type(notifier).__name__)
-        except Exception:
-            logger.exception("Notifier %s failed for liaison %s", type(notifier).__name__, liaison.pk)
-    return delivered

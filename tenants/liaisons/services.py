@@ -7,12 +7,13 @@ from __future__ import annotations
 import datetime
 import logging
 import secrets
+import smtplib
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -25,7 +26,7 @@ from tenants.cases import services as case_services
 from tenants.cases.models import Case, CaseStatus
 
 from .models import Liaison, LiaisonLink, LiaisonMessage, MessageKind
-from .notifiers import notify
+from .notifiers import notifiers
 
 logger = logging.getLogger(__name__)
 
@@ -161,15 +162,123 @@ def link_open(*, token: str) -> tuple[LiaisonLink | None, str]:
     return link, ""
 
 
-def _message_once(*, liaison: Liaison, case: Case, kind: str, key: str, subject: str, body: str) -> bool:
-    """Record the message, then send it; False (and nothing sent) when this liaison already had it."""
+# A send that failed for one of these reasons (the mail server down or refusing for now, the network) is
+# retried by the task liaisons.deliver_message; any other failure is logged and not retried.
+TRANSIENT_SEND_ERRORS = (smtplib.SMTPException, OSError)
+
+
+def _message_record(*, liaison: Liaison, case: Case, kind: str, key: str) -> LiaisonMessage | None:
+    """The message for this condition, made if new; None when this liaison already received it."""
+    message, _created = LiaisonMessage.objects.get_or_create(
+        liaison=liaison, key=key, defaults={"case": case, "kind": kind}
+    )
+    return None if message.delivered_at is not None else message
+
+
+def _compose(*, message: LiaisonMessage, union: Union, origin: str) -> tuple[str, str]:
+    """The subject and body of a message, in the site's language, from the case as it is now."""
+    case, liaison = message.case, message.liaison
+    url = link_url(link=link_current(liaison=liaison), origin=origin)
+    with translation.override(settings.LANGUAGE_CODE):
+        if message.kind == MessageKind.REMINDER:
+            deadline = case.deadline.isoformat() if case.deadline else "—"
+            subject = _("Reminder: the case “%(title)s” is due on %(deadline)s") % {
+                "title": case.title,
+                "deadline": deadline,
+            }
+            body = _(
+                "The case “%(title)s” that %(union)s referred to %(department)s is due on %(deadline)s.\n"
+                "Reply here: %(url)s"
+            ) % {
+                "title": case.title,
+                "union": union.name,
+                "department": case.department.name,
+                "deadline": deadline,
+                "url": url,
+            }
+            return subject, body
+        subject = _("%(union)s referred a case to %(department)s: %(title)s") % {
+            "union": union.name,
+            "department": case.department.name,
+            "title": case.title,
+        }
+        body = _(
+            "%(union)s has referred the case “%(title)s” to %(department)s. Deadline: %(deadline)s.\n"
+            "See it and reply (no account needed): %(url)s"
+        ) % {
+            "union": union.name,
+            "title": case.title,
+            "department": case.department.name,
+            "deadline": case.deadline.isoformat() if case.deadline else "—",
+            "url": url,
+        }
+        return subject, body
+
+
+def liaison_message_deliver(*, message_id: int, union: Union | None = None, origin: str | None = None) -> bool:
+    """Send a recorded message through the channels that have not delivered it yet, and mark it delivered
+    when one did. The row is locked while sending, so two runs never both send it; a delivered message is
+    never sent again. True when it went out now. A passing failure (TRANSIENT_SEND_ERRORS) is raised after
+    what did go out is recorded, so the caller (or the task's retry) tries the rest again later."""
+    failure: Exception | None = None
+    with transaction.atomic():
+        message = (
+            LiaisonMessage.objects.select_for_update(of=("self",))
+            .select_related("liaison", "liaison__department", "case", "case__department")
+            .filter(pk=message_id)
+            .first()
+        )
+        if message is None or message.delivered_at is not None or not message.liaison.active:
+            return False
+        if message.case.department_id is None:
+            return False
+        union = union or _union()
+        subject, body = _compose(message=message, union=union, origin=origin or union_origin(union=union))
+        done = [name for name in message.channels.split(",") if name]
+        for notifier in notifiers():
+            name = type(notifier).__name__
+            if name in done:
+                continue
+            try:
+                if notifier.send(liaison=message.liaison, subject=subject, body=body):
+                    done.append(name)
+            except TRANSIENT_SEND_ERRORS as error:
+                logger.warning("Notifier %s could not reach liaison %s yet: %s", name, message.liaison_id, error)
+                failure = failure or error
+            except Exception:
+                logger.exception("Notifier %s failed for liaison %s", name, message.liaison_id)
+        message.channels = ",".join(done)[:200]
+        if done and failure is None:
+            message.delivered_at = timezone.now()
+        message.save(update_fields=["channels", "delivered_at"])
+    if failure is not None:
+        raise failure
+    return message.delivered_at is not None
+
+
+def _deliver_or_retry_later(*, message: LiaisonMessage, union: Union, origin: str) -> bool:
+    """Deliver now; on a passing failure hand the message to the retrying task (after the commit)."""
     try:
-        with transaction.atomic():
-            LiaisonMessage.objects.create(liaison=liaison, case=case, kind=kind, key=key)
-    except IntegrityError:
+        return liaison_message_deliver(message_id=message.pk, union=union, origin=origin)
+    except TRANSIENT_SEND_ERRORS:
+        schema, message_id = connection.schema_name, message.pk
+        transaction.on_commit(lambda: _enqueue_delivery(schema, message_id), robust=True)
         return False
-    notify(liaison=liaison, subject=subject, body=body)
-    return True
+
+
+def _enqueue_delivery(schema: str, message_id: int) -> None:
+    from django_tenants.utils import schema_context
+    from kombu.exceptions import OperationalError as BrokerUnavailable
+    from redis.exceptions import RedisError
+
+    from .tasks import liaison_message_deliver_task
+
+    try:
+        with schema_context(schema):  # the task runs in the union the message belongs to
+            liaison_message_deliver_task.apply_async(args=[message_id], retry=False)
+    except (RedisError, BrokerUnavailable, OSError) as error:
+        # Still recorded as not delivered: the referral task's next run, or the nightly reminder, tries again.
+        logger.warning("Retry of liaison message %s not queued: %s", message_id, error)
 
 
 def _union() -> Union:
@@ -178,46 +287,28 @@ def _union() -> Union:
 
 def liaison_referral_notify(*, case_id: int, transition_id: int) -> int:
     """Tell every active liaison of the department a case was referred to (the Celery task's work). Once per
-    referral: a retried or repeated task sends nothing new. Returns the number of liaisons told."""
+    referral and liaison: a retried or repeated task sends nothing to a liaison who already received it; one
+    whose send failed for a passing reason is retried by liaisons.deliver_message. Returns the number of
+    liaisons told now."""
     case = Case.objects.select_related("department").filter(pk=case_id).first()
     if case is None or case.status != CaseStatus.REFERRED or case.department is None:
         return 0  # answered or moved on before the message went out
     union = _union()
     origin = union_origin(union=union)
     sent = 0
-    with translation.override(settings.LANGUAGE_CODE):
-        for liaison in Liaison.objects.filter(department=case.department, active=True):
-            subject = _("%(union)s referred a case to %(department)s: %(title)s") % {
-                "union": union.name,
-                "department": case.department.name,
-                "title": case.title,
-            }
-            body = _(
-                "%(union)s has referred the case “%(title)s” to %(department)s. Deadline: %(deadline)s.\n"
-                "See it and reply (no account needed): %(url)s"
-            ) % {
-                "union": union.name,
-                "title": case.title,
-                "department": case.department.name,
-                "deadline": case.deadline.isoformat() if case.deadline else "—",
-                "url": link_url(link=link_current(liaison=liaison), origin=origin),
-            }
-            if _message_once(
-                liaison=liaison,
-                case=case,
-                kind=MessageKind.REFERRAL,
-                key=f"referral:{transition_id}",
-                subject=subject,
-                body=body,
-            ):
-                sent += 1
+    for liaison in Liaison.objects.filter(department=case.department, active=True):
+        message = _message_record(
+            liaison=liaison, case=case, kind=MessageKind.REFERRAL, key=f"referral:{transition_id}"
+        )
+        if message is not None and _deliver_or_retry_later(message=message, union=union, origin=origin):
+            sent += 1
     return sent
 
 
 def liaison_reminders_send(*, today: datetime.date | None = None, days_before: int | None = None) -> int:
     """In the current union: remind each active liaison of a referred case whose deadline is within
     `days_before` days (LIAISON_REMINDER_DAYS_BEFORE) and not yet passed. Once per case and deadline (a new
-    deadline is reminded again). Returns the number of reminders sent."""
+    deadline is reminded again); a failed send is retried like the referral's. Returns the number sent now."""
     today = today or timezone.localdate()
     days_before = settings.LIAISON_REMINDER_DAYS_BEFORE if days_before is None else days_before
     due = (
@@ -239,32 +330,16 @@ def liaison_reminders_send(*, today: datetime.date | None = None, days_before: i
     for liaison in Liaison.objects.filter(department_id__in={c.department_id for c in cases}, active=True):
         liaisons.setdefault(liaison.department_id, []).append(liaison)
     sent = 0
-    with translation.override(settings.LANGUAGE_CODE):
-        for case in cases:
-            for liaison in liaisons.get(case.department_id, []):
-                subject = _("Reminder: the case “%(title)s” is due on %(deadline)s") % {
-                    "title": case.title,
-                    "deadline": case.deadline.isoformat(),
-                }
-                body = _(
-                    "The case “%(title)s” that %(union)s referred to %(department)s is due on %(deadline)s.\n"
-                    "Reply here: %(url)s"
-                ) % {
-                    "title": case.title,
-                    "union": union.name,
-                    "department": case.department.name,
-                    "deadline": case.deadline.isoformat(),
-                    "url": link_url(link=link_current(liaison=liaison), origin=origin),
-                }
-                if _message_once(
-                    liaison=liaison,
-                    case=case,
-                    kind=MessageKind.REMINDER,
-                    key=f"reminder:{case.pk}:{case.deadline.isoformat()}",
-                    subject=subject,
-                    body=body,
-                ):
-                    sent += 1
+    for case in cases:
+        for liaison in liaisons.get(case.department_id, []):
+            message = _message_record(
+                liaison=liaison,
+                case=case,
+                kind=MessageKind.REMINDER,
+                key=f"reminder:{case.pk}:{case.deadline.isoformat()}",
+            )
+            if message is not None and _deliver_or_retry_later(message=message, union=union, origin=origin):
+                sent += 1
     return sent
 
 

@@ -29,3 +29,46 @@ def referred(department, *, title="工资拖欠三个月", deadline=None, actor=
 
 def token_for(person) -> str:
     return link_token(link=link_current(liaison=person))
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (bound, then let go)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class SmtpSink:
+    """A real SMTP server on loopback (aiosmtpd) that keeps every message it accepts."""
+
+    def __init__(self, port: int | None = None):
+        from aiosmtpd.controller import Controller
+
+        self.envelopes: list = []
+        self.controller = Controller(self, hostname="127.0.0.1", port=port or free_port())
+
+    @property
+    def port(self) -> int:
+        return self.controller.port
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+    def __enter__(self):
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.controller.stop()
+
+    def texts(self) -> list[str]:
+        import email
+        from email import policy
+
+        return [
+            email.message_from_bytes(e.original_content, policy=policy.default).get_body().get_content()
+            for e in self.envelopes
+        ]
