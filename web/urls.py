@@ -107,6 +107,7 @@ urlpatterns = [
     path("planning/items/<int:item_id>/delete/", planning.plan_item_delete_view, name="planning-delete"),
     # City oversight (a city union's own host)
     path("city/", city.city_dashboard_view, name="city-dashboard"),
+    path("city/record-days/", city.city_record_days_view, name="city-record-days"),
     path("city/assessment/", city.city_assessment_view, name="city-assessment"),
     path("city/assessment/adjustments/", city.city_adjustment_add_view, name="city-adjust"),
     path("city/assessment/publish/", city.city_publish_view, name="city-publish"),

@@ -144,6 +144,7 @@ def _public_part(union: Union, referenced: dict) -> dict:
             "region_code": union.region_code,
             "archived_on": union.archived_on,
             "event_record_days": union.event_record_days,
+            "record_days_below": union.record_days_below,
             "domains": list(union.domains.order_by("-is_primary", "domain").values_list("domain", flat=True)),
         },
         "references": referenced,
@@ -402,6 +403,9 @@ def union_restore(
             )
             if source.get("event_record_days") is not None:  # the union's own setting (None: the default)
                 union = union_set_event_record_days(union=union, days=source["event_record_days"])
+            if source.get("record_days_below") is not None and union.oversees:  # the days it gave the level below
+                union.record_days_below = source["record_days_below"]
+                union.save(update_fields=["record_days_below"])
             mapping = _map_public(archive, union)
             dropped = _load_tables(archive, union.schema_name, mapping)
             counts = _restore_public_rows(archive, union, mapping[User._meta.db_table], memberships=memberships)

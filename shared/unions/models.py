@@ -30,12 +30,18 @@ class Union(TenantMixin):
     # from this day's year on (see unions.archiving).
     archived_on = models.DateField(_("archived on"), null=True, blank=True)
     # Days a held event's record (attendance, enterprises, summary, every case past "raised") has to be
-    # complete in; empty means the default for every level (DEFAULT_EVENT_RECORD_DAYS).
+    # complete in, for this union alone (an operator's exception, set_event_record_days CODE DAYS); empty
+    # means the days its parent set for its level (record_days_below), or else DEFAULT_EVENT_RECORD_DAYS.
     event_record_days = models.PositiveSmallIntegerField(
         _("days to complete an event's record"),
         null=True,
         blank=True,
         help_text=_("Empty means 7 days."),
+    )
+    # Set by a city (or a province) for the level below it: the days its counties (its cities) have to
+    # complete a held event's record in; empty means DEFAULT_EVENT_RECORD_DAYS. See `record_days`.
+    record_days_below = models.PositiveSmallIntegerField(
+        _("days to complete an event's record, for the unions below"), null=True, blank=True
     )
     # A referred case this many days past its deadline is escalated to the union's administrators.
     escalation_days = models.PositiveSmallIntegerField(_("days overdue before escalation"), default=3)
@@ -54,8 +60,21 @@ class Union(TenantMixin):
 
     @property
     def record_days(self) -> int:
-        """Days a held event of this union has to complete its record in."""
-        return self.event_record_days if self.event_record_days is not None else DEFAULT_EVENT_RECORD_DAYS
+        """Days a held event of this union has to complete its record in: the one rule that the stats, the
+        roll-up, the home page, the assessment's timeliness item and the city's dashboard all use. The
+        union's own exception if an operator set one, else what its parent set for its level, else 7 days
+        (so a union created later under that parent has its level's days from the start)."""
+        if self.event_record_days is not None:
+            return self.event_record_days
+        parent = self.parent if self.parent_id is not None else None
+        if parent is not None and parent.record_days_below is not None:
+            return parent.record_days_below
+        return DEFAULT_EVENT_RECORD_DAYS
+
+    @property
+    def level_record_days(self) -> int:
+        """The days this union (a city or a province) gives the unions below it."""
+        return self.record_days_below if self.record_days_below is not None else DEFAULT_EVENT_RECORD_DAYS
 
     @property
     def is_city(self) -> bool:

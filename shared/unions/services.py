@@ -197,6 +197,28 @@ def union_set_event_record_days(*, union: Union, days: int | None) -> Union:
     return union
 
 
+MAX_LEVEL_RECORD_DAYS = 60
+
+
+def union_record_days_below_set(*, union: Union, days: int | None) -> Union:
+    """The days a city (or a province) gives the unions directly below it to complete a held event's record:
+    1 to 60; None: back to the default (7). A union below with its own exception keeps it (Union.record_days).
+    Refreshing the figures that depend on it is oversight.rollup.record_days' job."""
+    if not union.oversees:
+        raise ApplicationError(
+            _("Only a city or province union sets the days for the unions below it."), code="forbidden", status=403
+        )
+    if days is not None and (
+        isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_LEVEL_RECORD_DAYS
+    ):
+        errors = FieldErrors()
+        errors.add("days", _("Between 1 and %(max)d days.") % {"max": MAX_LEVEL_RECORD_DAYS})
+        errors.raise_if_any()
+    union.record_days_below = days
+    union.save(update_fields=["record_days_below"])
+    return union
+
+
 def union_escalation_days_set(*, union: Union, days) -> Union:
     """How many days past its deadline a referred case is escalated to the union's administrators (1–90)."""
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 90:

@@ -131,9 +131,10 @@ def event_record_timeliness(
 
 
 def event_record_days() -> int:
-    """The current union's days to complete a held event's record (Union.event_record_days, default 7)."""
-    days = Union.objects.filter(schema_name=connection.schema_name).values_list("event_record_days", flat=True).first()
-    return days if days is not None else DEFAULT_EVENT_RECORD_DAYS
+    """The current union's days to complete a held event's record (Union.record_days: its own exception, its
+    level's days set by its parent, or 7)."""
+    union = Union.objects.select_related("parent").filter(schema_name=connection.schema_name).first()
+    return union.record_days if union is not None else DEFAULT_EVENT_RECORD_DAYS
 
 
 def event_record_counts(*, year: int, today: datetime.date, days: int) -> dict[str, int]:

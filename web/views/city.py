@@ -15,12 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 from django_tenants.utils import schema_context
 
 from oversight.assessment.models import Export, ExportFormat, ExportStatus
 from oversight.assessment.scoring import metric_label
 from oversight.assessment.selectors import adjustment_list, assessment_view, export_list, publication_list
 from oversight.assessment.services import adjustment_add, assessment_publish, assessment_reopen, export_request
+from oversight.rollup.record_days import level_record_days_set
 from oversight.rollup.selectors import (
     RANKING_METRICS,
     compliance_for_city,
@@ -52,9 +54,48 @@ def _years(year):
     return [y for y in range(year - 2, year + 2) if y <= this_year]
 
 
+class RecordDaysForm(forms.Form):
+    # No bounds here: the service says what is allowed (1–60), in the same words as the API.
+    days = forms.IntegerField(label=gettext_lazy("Days to complete a held event's record (empty: 7)"), required=False)
+
+
+def _record_days_context(request, union, form=None) -> dict:
+    return {
+        "level_record_days": union.level_record_days,
+        "record_days_exceptions": [c for c in union_children(union=union) if c.event_record_days is not None],
+        "record_days_form": form or RecordDaysForm(initial={"days": union.record_days_below}),
+        "is_admin": request.membership.is_admin,
+    }
+
+
 @member_required(oversees=True)
 def city_dashboard_view(request):
     """The city's dashboard of its counties, or the province's of its cities and counties (the same page)."""
+    return _dashboard(request)
+
+
+@require_POST
+@member_required(oversees=True, admin=True)
+def city_record_days_view(request):
+    """The days the unions below have to complete a held event's record (a city's counties, a province's
+    cities): set by the union's administrators; the roll-up of those unions is refreshed after it is saved."""
+    form = RecordDaysForm(request.POST)
+    if form.is_valid():
+        try:
+            level_record_days_set(union=request.tenant, days=form.cleaned_data["days"], actor=request.user)
+        except ApplicationError as error:
+            apply_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Held events below this union now have %(days)d days to complete their record.")
+                % {"days": request.tenant.level_record_days},
+            )
+            return redirect(f"{reverse('web:city-dashboard')}#record-days")
+    return _dashboard(request, record_days_form=form, status=400)
+
+
+def _dashboard(request, *, record_days_form=None, status=200):
     union = request.tenant
     year = year_param(request)
     compliance = compliance_for_city(city=union, year=year)
@@ -87,7 +128,8 @@ def city_dashboard_view(request):
     else:
         view = assessment_view(city=union, year=year)
         context.update({"ranking": view["rows"], "scheme": view["scheme"], "published": view["published"]})
-    return render(request, "web/city/dashboard.html", context)
+    context.update(_record_days_context(request, union, record_days_form))
+    return render(request, "web/city/dashboard.html", context, status=status)
 
 
 def _province_rankings(request, province, year):
