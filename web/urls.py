@@ -134,6 +134,7 @@ urlpatterns = [
     path("campaigns/", campaigns.campaign_list_view, name="campaign-list"),
     path("campaigns/new/", campaigns.campaign_create_view, name="campaign-create"),
     path("campaigns/<int:campaign_id>/", campaigns.campaign_detail_view, name="campaign-detail"),
+    path("campaigns/<int:campaign_id>/edit/", campaigns.campaign_edit_view, name="campaign-edit"),
     path("campaigns/<int:campaign_id>/figures/", campaigns.campaign_figures_view, name="campaign-figures"),
     path("campaigns/<int:campaign_id>/events/", campaigns.campaign_event_link_view, name="campaign-link"),
     path(

@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from shared.accounts.permissions import IsUnionMember
+from shared.core.serializers import validated
 from tenants.events.models import Event
 from tenants.events.selectors import event_get
 
@@ -17,12 +18,13 @@ from .models import Campaign
 from .selectors import campaign_events, campaign_figures_of, campaign_for, campaign_progress
 from .serializers import (
     CampaignSerializer,
+    CampaignUpdateSerializer,
     FiguresInputSerializer,
     LinkedEventSerializer,
     LinkInputSerializer,
     ProgressSerializer,
 )
-from .services import campaign_event_link, campaign_event_unlink, campaign_figures_report
+from .services import campaign_event_link, campaign_event_unlink, campaign_figures_report, campaign_update
 
 
 class CampaignViewSet(viewsets.GenericViewSet):
@@ -36,7 +38,7 @@ class CampaignViewSet(viewsets.GenericViewSet):
         return (
             Campaign.objects.filter(Q(owner=union) | Q(participants=union))
             .select_related("owner")
-            .prefetch_related("indicators")
+            .prefetch_related("indicators", "participants")
             .distinct()
             .order_by("-starts_on", "-id")
         )
@@ -71,6 +73,20 @@ class CampaignViewSet(viewsets.GenericViewSet):
             body["own_figures"] = {str(pk): str(value) for pk, value in figures.items()}
             body["own_events"] = LinkedEventSerializer(campaign_events(campaign=campaign, union=union), many=True).data
         return Response(body)
+
+    @extend_schema(
+        summary="Change a campaign (only the union that defined it): title, description, period, participants, "
+        "indicators; refused with field errors when it would drop linked events or reported figures",
+        request=CampaignUpdateSerializer,
+        responses=CampaignSerializer,
+    )
+    def partial_update(self, request, pk=None):
+        campaign = self.get_object()
+        data = validated(CampaignUpdateSerializer, request.data, partial=True)
+        if "indicators" in data:
+            data["indicators"] = [dict(item) for item in data["indicators"]]
+        campaign = campaign_update(campaign=campaign, union=request.tenant, actor=request.user, **data)
+        return self.retrieve(request, pk=campaign.pk)
 
     @extend_schema(
         summary="Report this union's figures (all or nothing)",

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from .models import Campaign, CampaignEvent, CampaignIndicator
+from .models import Aggregation, Campaign, CampaignEvent, CampaignIndicator
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -14,12 +14,39 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 class CampaignSerializer(serializers.ModelSerializer):
     owner = serializers.CharField(source="owner.code", read_only=True)
+    participants = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     indicators = IndicatorSerializer(many=True, read_only=True)
 
     class Meta:
         model = Campaign
-        fields = ["id", "title", "description", "owner", "starts_on", "ends_on", "indicators"]
+        fields = ["id", "title", "description", "owner", "starts_on", "ends_on", "participants", "indicators"]
         read_only_fields = fields
+
+
+class IndicatorInputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, help_text="an existing indicator's id; none: a new one"
+    )
+    name = serializers.CharField(max_length=100, allow_blank=True)
+    unit = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    target = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
+    aggregation = serializers.ChoiceField(choices=Aggregation.choices, required=False)
+    may_be_negative = serializers.BooleanField(required=False)
+
+
+class CampaignUpdateSerializer(serializers.Serializer):
+    """What PATCH changes; a field left out keeps its value. `indicators` is the whole new list: an item with
+    an `id` keeps (and may rename) that indicator, one without adds one, an indicator left out is removed
+    (refused while figures are reported for it)."""
+
+    title = serializers.CharField(max_length=200, allow_blank=True)
+    description = serializers.CharField(allow_blank=True)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    participants = serializers.ListField(
+        child=serializers.CharField(max_length=40), max_length=5000, help_text="the participating unions' codes"
+    )
+    indicators = IndicatorInputSerializer(many=True, max_length=100)
 
 
 class LinkedEventSerializer(serializers.ModelSerializer):

@@ -29,6 +29,7 @@ from oversight.campaigns.services import (
     campaign_event_unlink,
     campaign_figures_report,
     campaign_may_define,
+    campaign_update,
 )
 from shared.core.exceptions import ApplicationError
 from tenants.events.models import EventStatus
@@ -51,10 +52,16 @@ class CampaignForm(forms.Form):
         label=gettext_lazy("Participating unions"), widget=forms.CheckboxSelectMultiple, required=False
     )
 
-    def __init__(self, *args, unions=(), **kwargs):
+    def __init__(self, *args, unions=(), rows=INDICATOR_ROWS, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.rows, self.editing = rows, editing
         self.fields["participants"].choices = [(str(u.pk), u.name) for u in unions]
-        for row in range(INDICATOR_ROWS):
+        for row in range(rows):
+            if editing:
+                self.fields[f"indicator_{row}_id"] = forms.IntegerField(required=False, widget=forms.HiddenInput)
+                self.fields[f"indicator_{row}_remove"] = forms.BooleanField(
+                    label=gettext_lazy("Remove"), required=False
+                )
             self.fields[f"indicator_{row}_name"] = forms.CharField(
                 label=gettext_lazy("Indicator"), max_length=100, required=False
             )
@@ -75,23 +82,35 @@ class CampaignForm(forms.Form):
         return [self[name] for name in ("title", "description", "starts_on", "ends_on", "participants")]
 
     def indicator_rows(self):
+        """Each row: (its hidden id field when editing, else None; the visible fields)."""
+        parts = ("name", "unit", "target", "aggregation", "negative") + (("remove",) if self.editing else ())
         return [
-            [self[f"indicator_{row}_{part}"] for part in ("name", "unit", "target", "aggregation", "negative")]
-            for row in range(INDICATOR_ROWS)
+            (
+                self[f"indicator_{row}_id"] if self.editing else None,
+                [self[f"indicator_{row}_{part}"] for part in parts],
+            )
+            for row in range(self.rows)
         ]
 
     def indicators(self) -> list[dict]:
+        """The rows as the services take them; when editing, a row's id keeps that indicator, and a row
+        marked "remove" is left out (the service refuses removing one with reported figures)."""
         data = self.cleaned_data
-        return [
-            {
+        items = []
+        for row in range(self.rows):
+            if self.editing and data.get(f"indicator_{row}_remove"):
+                continue
+            item = {
                 "name": data.get(f"indicator_{row}_name", ""),
                 "unit": data.get(f"indicator_{row}_unit", ""),
                 "target": data.get(f"indicator_{row}_target"),
                 "aggregation": data.get(f"indicator_{row}_aggregation") or Aggregation.SUM,
                 "may_be_negative": data.get(f"indicator_{row}_negative", False),
             }
-            for row in range(INDICATOR_ROWS)
-        ]
+            if self.editing and data.get(f"indicator_{row}_id"):
+                item["id"] = data[f"indicator_{row}_id"]
+            items.append(item)
+        return items
 
 
 class FiguresForm(forms.Form):
@@ -171,6 +190,69 @@ def campaign_create_view(request):
     return render(request, "web/campaigns/form.html", {"form": form}, status=status)
 
 
+EXTRA_INDICATOR_ROWS = 2  # blank rows on the edit page, for new indicators
+
+
+def _edit_initial(campaign) -> dict:
+    initial = {
+        "title": campaign.title,
+        "description": campaign.description,
+        "starts_on": campaign.starts_on,
+        "ends_on": campaign.ends_on,
+        "participants": [str(pk) for pk in campaign.participants.values_list("pk", flat=True)],
+    }
+    for row, indicator in enumerate(campaign.indicators.all()):
+        initial.update(
+            {
+                f"indicator_{row}_id": indicator.pk,
+                f"indicator_{row}_name": indicator.name,
+                f"indicator_{row}_unit": indicator.unit,
+                f"indicator_{row}_target": _plain(indicator.target) if indicator.target is not None else None,
+                f"indicator_{row}_aggregation": indicator.aggregation,
+                f"indicator_{row}_negative": indicator.may_be_negative,
+            }
+        )
+    return initial
+
+
+@member_required(write=True)
+def campaign_edit_view(request, campaign_id):
+    """The union that defined a campaign changes it; the rules (who may leave, which period, which
+    indicators may go) are the service's, shown as field errors."""
+    campaign = _campaign_or_404(request, campaign_id)
+    union = request.tenant
+    if campaign.owner_id != union.pk:
+        return denied(request, _("Only the union that defined the campaign can change it."))
+    current = list(campaign.participants.all())
+    unions = list(campaign_may_join(owner=union))
+    unions += [u for u in current if u.pk not in {j.pk for j in unions}]  # archived since: still listed
+    rows = max(campaign.indicators.count() + EXTRA_INDICATOR_ROWS, INDICATOR_ROWS)
+    if request.method == "POST":
+        rows = max(rows, sum(1 for key in request.POST if key.endswith("_name") and key.startswith("indicator_")))
+    form = CampaignForm(request.POST or None, unions=unions, rows=rows, editing=True, initial=_edit_initial(campaign))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            campaign_update(
+                campaign=campaign,
+                union=union,
+                actor=request.user,
+                title=data["title"],
+                description=data["description"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                participants=[int(pk) for pk in data["participants"]],
+                indicators=form.indicators(),
+            )
+        except ApplicationError as error:
+            apply_error(form, error)
+        else:
+            messages.success(request, _("The campaign was saved: %(title)s") % {"title": data["title"]})
+            return redirect("web:campaign-detail", campaign_id=campaign.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "web/campaigns/form.html", {"form": form, "campaign": campaign}, status=status)
+
+
 def _linkable_events(campaign, linked_ids):
     """The union's own events in the campaign's period, not cancelled and not linked yet (newest first)."""
     return [
@@ -191,6 +273,7 @@ def _plain(value):
 def _detail_context(request, campaign, *, figures_form=None, link_form=None) -> dict:
     union = request.tenant
     context = {"campaign": campaign, "is_owner": campaign.owner_id == union.pk}
+    context["may_edit"] = context["is_owner"] and request.membership.can_write
     if context["is_owner"]:
         context["progress"] = campaign_progress(campaign=campaign)
         context["all_events"] = campaign_events(campaign=campaign)
