@@ -230,8 +230,8 @@ def liaison_message_deliver(*, message_id: int, union: Union | None = None, orig
         )
         if message is None or message.delivered_at is not None or not message.liaison.active:
             return False
-        if message.case.department_id is None:
-            return False
+        if message.case.department_id is None or message.case.status not in ANSWERABLE_STATUSES:
+            return False  # answered or moved on before the message could go out: nothing to tell
         union = union or _union()
         subject, body = _compose(message=message, union=union, origin=origin or union_origin(union=union))
         done = [name for name in message.channels.split(",") if name]

@@ -150,3 +150,21 @@ def test_a_message_of_another_union_is_not_delivered_here(world, in_union, setti
     with in_union("tcounty1"):
         assert liaison_referral_notify(case_id=case.pk, transition_id=transition.pk) == 1
     assert [m.to for m in mailoutbox] == [["one@dept.example.cn"]]
+
+
+def test_a_retry_after_the_case_was_answered_sends_nothing(world, in_union, smtp, settings):
+    settings.LIAISON_NOTIFIERS = EMAIL_ONLY
+    smtp.port(free_port())
+    with in_union("tcounty1"):
+        department, _other = departments()
+        person = liaison(department, email="late@dept.example.cn")
+        case = referred(department)
+        transition = case.transitions.get(to_status=CaseStatus.REFERRED)
+        assert liaison_referral_notify(case_id=case.pk, transition_id=transition.pk) == 0
+        message = LiaisonMessage.objects.get(liaison=person)
+        case.__class__.objects.filter(pk=case.pk).update(status=CaseStatus.RESOLVED)
+        with SmtpSink() as sink:
+            smtp.port(sink.port)
+            assert liaison_message_deliver_task.apply(args=[message.pk]).get() is False
+            assert sink.envelopes == []
+        assert LiaisonMessage.objects.get(pk=message.pk).delivered_at is None
