@@ -38,3 +38,10 @@ def test_the_page_refuses_a_colleague_a_county_and_another_city(world, page):
     assert page("ocity-admin", "tcity").post("/city/record-days/", {"days": "9"}).status_code in (302, 403)
     assert page("tcity-admin", "tcity").get("/city/record-days/").status_code == 405
     assert fresh("tcity").record_days_below is None and fresh("tcounty1").record_days == 7
+
+
+def test_a_countys_home_page_states_the_days_its_city_set(world, page):
+    assert "7 天内完成" in page("tcounty1-staff", "tcounty1").get("/").content.decode()
+    page("tcity-admin", "tcity").post("/city/record-days/", {"days": "12"})
+    assert "12 天内完成" in page("tcounty1-staff", "tcounty1").get("/").content.decode()
+    assert "7 天内完成" in page("ocounty-staff", "ocounty").get("/").content.decode()  # another city's county
