@@ -301,6 +301,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # The roll-up converges to the truth even after a lost refresh message; then the reminders read it.
     "rollup-refresh-all": {"task": "rollup.refresh_all", "schedule": crontab(hour=1, minute=30)},
     "reminders-send": {"task": "rollup.send_reminders", "schedule": crontab(hour=7, minute=30)},
+    # Refreshes that could not be enqueued while Redis was down (the outbox) reach the city a minute later.
+    "rollup-drain-pending": {"task": "rollup.drain_pending", "schedule": crontab()},
     # No export stays "running" after its worker died, nor "pending" after its message was lost.
     "assessment-exports-reap": {"task": "assessment.exports_reap", "schedule": crontab(minute="*/5")},
 }

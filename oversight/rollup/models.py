@@ -101,3 +101,26 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PendingRefresh(models.Model):
+    """The roll-up outbox: a union's year whose refresh could not be enqueued after a commit (Redis or the
+    broker down). The beat task `rollup.drain_pending` refreshes and deletes these rows every minute, so the
+    change reaches the city minutes after Redis is back rather than at the nightly run.
+
+    In the public schema, next to the roll-up rows it heals: the drain is one query over all unions instead of
+    a pass through every union's schema each minute, and a removed union takes its rows with it (CASCADE).
+    The row is written after the commit (the write it follows is already saved), so a crash in between is
+    still corrected by the nightly run."""
+
+    union = models.ForeignKey("unions.Union", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["union", "year"], name="rollup_pending_unique_union_year")]
+        verbose_name = _("pending roll-up refresh")
+        verbose_name_plural = _("pending roll-up refreshes")
+
+    def __str__(self) -> str:
+        return f"{self.union_id}/{self.year}"

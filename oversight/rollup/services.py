@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
@@ -21,7 +21,7 @@ from tenants.cases.selectors import case_overdue_condition
 from tenants.liaisons.services import liaison_reminders_send
 from tenants.stats.selectors import STAT_KEYS, union_year_stats
 
-from .models import Notice, NoticeKind, QuotaRule, UnionYearStats
+from .models import Notice, NoticeKind, PendingRefresh, QuotaRule, UnionYearStats
 from .selectors import compliance_for_union, rollup_years_of_union
 
 logger = logging.getLogger(__name__)
@@ -70,6 +70,35 @@ def rollup_refresh_all(*, year: int | None = None, today: datetime.date | None =
     if failed:
         raise RuntimeError(f"Roll-up refresh failed for: {', '.join(failed)}")
     return written
+
+
+def rollup_pending_add(*, union_id: int, year: int) -> None:
+    """Remember (durably, in the outbox) that this union's `year` needs a refresh that could not be enqueued.
+    Idempotent: one row per union and year, however many changes wait."""
+    PendingRefresh.objects.bulk_create([PendingRefresh(union_id=union_id, year=year)], ignore_conflicts=True)
+
+
+def rollup_pending_drain() -> int:
+    """Refresh and delete every outbox row; returns how many were refreshed. Each row is taken under a lock
+    (skipping one another drain holds) and deleted in the transaction of its refresh: a change committed during
+    the refresh adds the row again (its insert waits for this transaction), so nothing is lost, and a refresh
+    that fails keeps its row for the next run. A removed union's rows went with it (CASCADE)."""
+    done = 0
+    for pk in list(PendingRefresh.objects.order_by("pk").values_list("pk", flat=True)):
+        try:
+            with transaction.atomic():
+                pending = PendingRefresh.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+                if pending is None:  # drained meanwhile, or its union was removed
+                    continue
+                union = Union.objects.get(pk=pending.union_id)
+                pending.delete()
+                rollup_refresh(union=union, year=pending.year)
+            done += 1
+        except Exception:
+            logger.exception("Pending roll-up refresh %s failed; kept for the next run", pk)
+        finally:
+            connection.set_schema_to_public()
+    return done
 
 
 def quota_rule_set(*, year: int, level: str, min_events_held: int) -> QuotaRule:

@@ -8,6 +8,10 @@ so a change committed after that moment enqueues a new refresh, and a change com
 by this one: a burst of edits within the window costs one refresh, and the last edit is never missed.
 The key expires after DEBOUNCE_KEY_TTL seconds, so even a lost message holds back refreshes for at most
 that long; the nightly full refresh (and `manage.py refresh_rollup`) corrects whatever a lost message left.
+
+Outbox: when the enqueue itself fails (Redis or the broker down), the union and year are written to
+PendingRefresh (public schema) instead, and the beat task `rollup.drain_pending` refreshes and deletes those
+rows every minute: changes made during an outage reach the city a minute after Redis is back.
 """
 
 from __future__ import annotations
@@ -16,13 +20,13 @@ import logging
 
 from celery import shared_task
 from django.core.cache import cache
-from django.db import connection
+from django.db import DatabaseError, connection
 from kombu.exceptions import OperationalError as BrokerUnavailable
 from redis.exceptions import RedisError
 
 from shared.unions.models import Union
 
-from .services import reminders_send, rollup_refresh, rollup_refresh_all
+from .services import reminders_send, rollup_pending_add, rollup_pending_drain, rollup_refresh, rollup_refresh_all
 
 logger = logging.getLogger(__name__)
 
@@ -39,19 +43,39 @@ def rollup_schedule_refresh(*, schema_name: str, year: int) -> bool:
     """Enqueue a refresh of this union's row for `year` unless one is already pending. Call it after commit.
     Returns True when a task was enqueued."""
     # The change is already committed when this runs. With Redis (cache or broker) down, raising would turn
-    # the user's successful write into an error page and a second, duplicate submission; the nightly full
-    # refresh recomputes the row instead, so the outage only delays the city's figures.
+    # the user's successful write into an error page and a second, duplicate submission; the refresh goes to
+    # the outbox (PendingRefresh) instead, drained every minute by `rollup.drain_pending` once Redis is back.
+    union_id = None
     try:
         if not cache.add(debounce_key(schema_name=schema_name, year=year), 1, timeout=DEBOUNCE_KEY_TTL):
             return False
-        union_id = Union.objects.filter(schema_name=schema_name).values_list("pk", flat=True).first()
+        union_id = _union_id(schema_name)
         if union_id is None:
             return False
         rollup_refresh_union_task.apply_async(args=[union_id, year], countdown=DEBOUNCE_SECONDS, retry=False)
     except (RedisError, BrokerUnavailable, OSError) as error:
-        logger.warning("Roll-up refresh of %s/%s left to the nightly run: %s", schema_name, year, error)
+        _keep_pending(schema_name=schema_name, year=year, union_id=union_id, error=error)
         return False
     return True
+
+
+def _union_id(schema_name: str) -> int | None:
+    return Union.objects.filter(schema_name=schema_name).values_list("pk", flat=True).first()
+
+
+def _keep_pending(*, schema_name: str, year: int, union_id: int | None, error: Exception) -> None:
+    try:  # the cache may be up with the broker down: let the next change of the window reach the outbox too
+        cache.delete(debounce_key(schema_name=schema_name, year=year))
+    except (RedisError, OSError):
+        pass
+    try:
+        union_id = union_id if union_id is not None else _union_id(schema_name)
+        if union_id is not None:
+            rollup_pending_add(union_id=union_id, year=year)
+    except DatabaseError as db_error:  # the database went too: the nightly run recomputes the row
+        logger.warning("Roll-up refresh of %s/%s left to the nightly run: %s; %s", schema_name, year, error, db_error)
+        return
+    logger.warning("Roll-up refresh of %s/%s kept in the outbox until Redis is back: %s", schema_name, year, error)
 
 
 @shared_task(name="rollup.refresh_union")
@@ -63,6 +87,12 @@ def rollup_refresh_union_task(union_id: int, year: int) -> None:
     cache.delete(debounce_key(schema_name=union.schema_name, year=year))
     rollup_refresh(union=union, year=year)
     connection.set_schema_to_public()
+
+
+@shared_task(name="rollup.drain_pending")
+def rollup_drain_pending_task() -> int:
+    """Every minute (beat): refresh the unions' years whose refresh could not be enqueued (the outbox)."""
+    return rollup_pending_drain()
 
 
 @shared_task(name="rollup.refresh_all")
