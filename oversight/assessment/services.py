@@ -10,9 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import schema_context
 
+from oversight.rollup.services import rollup_refresh
 from shared.audit.context import records_actor
 from shared.core.exceptions import ApplicationError
 from shared.core.years import year_error
+from shared.unions.archiving import union_children_counted
 from shared.unions.models import Union
 from shared.unions.selectors import union_child_get
 from tenants.stats.sources import sources_digest, year_stats_sources
@@ -98,7 +100,9 @@ def adjustment_add(*, city: Union, year: int, union_code: str, points, reason, a
 @records_actor
 def assessment_publish(*, city: Union, year: int, actor) -> Publication:
     """Freeze the city's `year`: the scheme, each union's figures, breakdown, adjustments and rank are
-    copied into the publication; later changes of data, roll-up or scheme leave it untouched."""
+    copied into the publication; later changes of data, roll-up or scheme leave it untouched. The roll-up rows
+    of the unions counted are recomputed first, in the same transaction: what is published comes from the
+    events and cases as they are now, even when a refresh lagged or was lost (so verify_published proves it)."""
     year = clean_year(year)
     try:
         with transaction.atomic():
@@ -109,6 +113,8 @@ def assessment_publish(*, city: Union, year: int, actor) -> Publication:
                     code="published",
                     fields={"year": [_("Already published.")]},
                 )
+            for union in union_children_counted(union=city, year=year).order_by("pk"):
+                rollup_refresh(union=union, year=year)
             items = scheme_items_for(city=city, year=year)
             rows = assessment_live_rows(city=city, year=year, items=items)
             publication = Publication.objects.create(

@@ -204,6 +204,7 @@ def test_pdf_report_has_chinese_text(api, assessed, eager_celery, django_capture
     assert "不予评先" in compact
 
 
+@pytest.mark.usefixtures("rollup_as_written")
 def test_a_published_year_exports_the_frozen_result(api, assessed, eager_celery, django_capture_on_commit_callbacks):
     admin = api("tcity-admin", "tcity")
     assert admin.post("/api/v1/city/assessment/publish/", {"year": YEAR}, format="json").status_code == 201

@@ -1,5 +1,7 @@
 """Publishing freezes a city's year; reopening needs a reason; a county reads only its own published line."""
 
+import pytest
+
 from oversight.assessment.models import Adjustment, Publication, PublishedScore
 from oversight.assessment.scoring import default_items
 
@@ -10,6 +12,9 @@ PUBLISH_URL = "/api/v1/city/assessment/publish/"
 REOPEN_URL = "/api/v1/city/assessment/reopen/"
 PUBLICATIONS_URL = "/api/v1/city/assessment/publications/"
 MINE_URL = "/api/v1/assessment/mine/"
+
+# These tests score hand-written roll-up rows (helpers.roll_up), so publishing must not recompute them.
+pytestmark = pytest.mark.usefixtures("rollup_as_written")
 
 
 def _publish(api, world):
