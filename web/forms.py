@@ -82,11 +82,11 @@ def version_of(record) -> str:
     return record.updated_at.isoformat()
 
 
-def refresh_version(form: forms.Form, record) -> None:
+def refresh_version(form: forms.Form, record, field: str = "version") -> None:
     """After a conflict: keep what was typed, but base the next save on the version now stored, so saving
     again (after looking) deliberately applies the typed changes over it."""
     form.data = form.data.copy()
-    form.data[form.add_prefix("version")] = version_of(record)
+    form.data[form.add_prefix(field)] = version_of(record)
     form.add_error(None, _("What you typed is kept below: saving again applies it over the current version."))
 
 
@@ -279,6 +279,8 @@ class CaseFilterForm(forms.Form):
 def _step_field(field: serializers.Field, label) -> forms.Field:
     """A page field for one field of a step's input serializer. Every field is optional here: the step's
     service says what is missing, next to the field."""
+    if isinstance(field, serializers.DateTimeField):  # the version of the case the form was filled from
+        return VersionField()
     if isinstance(field, serializers.PrimaryKeyRelatedField):
         # the pages offer the active departments only (the API also takes an inactive one by its id)
         queryset = department_list() if field.queryset.model is Department else field.queryset
@@ -297,14 +299,16 @@ def _step_field(field: serializers.Field, label) -> forms.Field:
     return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-def case_step_form(step: Step, data=None) -> forms.Form:
+def case_step_form(step: Step, data=None, *, case=None) -> forms.Form:
     """The page form of a workflow step (tenants.cases.workflow), built from the step's input, the same
-    input the API action takes; prefixed with the step's name (several steps share one page)."""
+    input the API action takes; prefixed with the step's name (several steps share one page). Filled for
+    `case`, it carries the case's version hidden, so a step over someone else's change is refused (409)."""
     fields = {
         name: _step_field(field, step.page_labels.get(name, field.label)) for name, field in step.input().fields.items()
     }
     form_class = type(f"{step.name.title().replace('_', '')}Form", (forms.Form,), fields)
-    return form_class(data, prefix=step.name)
+    initial = {"updated_at": version_of(case)} if case is not None else None
+    return form_class(data, prefix=step.name, initial=initial)
 
 
 class EnterpriseForm(forms.Form):

@@ -9,12 +9,13 @@ from rest_framework.response import Response
 
 from shared.accounts.permissions import IsUnionMember, request_membership
 from shared.core.pagination import ListPagination
+from shared.core.serializers import ErrorSerializer
 
 from .filters import CaseFilter
 from .models import Case
 from .selectors import case_get, case_list_rows
-from .serializers import CaseListSerializer, CaseRaiseSerializer, CaseSerializer
-from .services import case_raise
+from .serializers import CaseCorrectionSerializer, CaseListSerializer, CaseRaiseSerializer, CaseSerializer
+from .services import case_correct, case_raise
 from .workflow import STEPS, Step
 
 
@@ -66,6 +67,23 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         case = case_raise(actor=request.user, **data.validated_data)
         return self._detail(case, status.HTTP_201_CREATED)
 
+    @extend_schema(
+        summary="Correct what was recorded (with a reason; not the status)",
+        description="Only the fields sent change; the history records each change, from what to what, and "
+        "why. With `updated_at` (as read), a case changed by someone else since is refused with 409.",
+        request=CaseCorrectionSerializer,
+        responses={200: CaseSerializer, 400: ErrorSerializer, 409: ErrorSerializer},
+    )
+    def partial_update(self, request, pk=None):
+        case = self.get_object()
+        data = CaseCorrectionSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        expected = fields.pop("updated_at", None)
+        reason = fields.pop("reason", "")
+        case_correct(case=case, actor=request.user, reason=reason, expected_updated_at=expected, **fields)
+        return self._detail(case)
+
 
 def _step_action(step: Step):
     """The API action of one workflow step: POST cases/<id>/<url_path>/ with the step's input."""
@@ -75,7 +93,9 @@ def _step_action(step: Step):
 
     perform.__name__ = step.name
     perform = action(detail=True, methods=["post"], url_path=step.url_path)(perform)
-    return extend_schema(summary=step.summary, request=step.input, responses=CaseSerializer)(perform)
+    return extend_schema(
+        summary=step.summary, request=step.input, responses={200: CaseSerializer, 409: ErrorSerializer}
+    )(perform)
 
 
 # One action per step of the state machine: cases/<id>/solve-on-site/, refer/, progress/, resolve/, close/,

@@ -92,6 +92,7 @@ class CaseListSerializer(serializers.ModelSerializer):
             "submitter_phone",
             "dispute",
             "allowed_actions",
+            "updated_at",
         ]
         read_only_fields = fields
 
@@ -166,3 +167,39 @@ class OnSiteCaseSerializer(serializers.Serializer):
     )
     deadline = serializers.DateField(required=False, allow_null=True, default=None)
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CaseCorrectionDisputeSerializer(serializers.Serializer):
+    """The dispute details a correction may change (each optional: only what is sent changes)."""
+
+    applicants = serializers.ListField(child=serializers.CharField(max_length=100), required=False)
+    respondent_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    claimed_amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
+    agreed_amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    outcome = serializers.CharField(required=False, allow_blank=True)
+
+    def validate_applicants(self, value: list[str]) -> str:
+        return "\n".join(name.strip() for name in value if name.strip())
+
+
+class CaseCorrectionSerializer(serializers.Serializer):
+    """PATCH cases/<id>/: correct what was recorded of a case (never its status: the steps do that), with a
+    reason; only the fields sent change. Lenient like the steps' inputs: the service names what is wrong."""
+
+    reason = serializers.CharField(required=False, allow_blank=True, help_text="Why the case is corrected (required).")
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True)
+    submitter_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    submitter_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
+    topic = serializers.PrimaryKeyRelatedField(queryset=Topic.objects.all(), required=False, allow_null=True)
+    raised_on = serializers.DateField(required=False)
+    dispute = CaseCorrectionDisputeSerializer(required=False)
+    updated_at = serializers.DateTimeField(
+        required=False,
+        help_text="The case's `updated_at` as read before the correction: if someone changed the case since "
+        "(a correction or a step), the correction is refused with 409 (code `conflict`) instead of overwriting "
+        "theirs.",
+    )

@@ -31,8 +31,13 @@ def _user(actor):
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
-def _lock(case: Case) -> Case:
-    return Case.objects.select_for_update().get(pk=case.pk)
+def _lock(case: Case, *, expected_updated_at: datetime.datetime | None = None) -> Case:
+    """The case's row, locked; with `expected_updated_at` (the version the caller read), a case someone else
+    changed in between (another step, a correction) is refused with a conflict (409) before anything is
+    checked, instead of being stepped or overwritten on the strength of what the caller saw."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    ensure_unchanged(current=locked.updated_at, expected=expected_updated_at)
+    return locked
 
 
 def _record(case: Case, *, actor, from_status: str, note: str = "", by_submitter: bool = False) -> CaseTransition:
@@ -268,10 +273,12 @@ def case_record_on_site(
 
 
 @transaction.atomic
-def case_solve_on_site(*, case: Case, actor, outcome: str) -> Case:
+def case_solve_on_site(
+    *, case: Case, actor, outcome: str, expected_updated_at: datetime.datetime | None = None
+) -> Case:
     """Answered or solved there and then, at the event."""
     outcome = _text(outcome)
-    case = _lock(case)
+    case = _lock(case, expected_updated_at=expected_updated_at)
     workflow.step_require(case=case, name="solve_on_site")
     if not outcome:
         raise _fields_error({"outcome": [_("Say how the case was solved.")]})
@@ -282,7 +289,15 @@ def case_solve_on_site(*, case: Case, actor, outcome: str) -> Case:
 
 
 @transaction.atomic
-def case_refer(*, case: Case, actor, department, deadline: datetime.date, note: str = "") -> Case:
+def case_refer(
+    *,
+    case: Case,
+    actor,
+    department,
+    deadline: datetime.date,
+    note: str = "",
+    expected_updated_at: datetime.datetime | None = None,
+) -> Case:
     """Hand the case to a government department with a deadline (again, to change either)."""
     errors: dict[str, list] = {}
     if department is not None and not isinstance(department, Department):
@@ -293,7 +308,7 @@ def case_refer(*, case: Case, actor, department, deadline: datetime.date, note: 
         errors["department"] = [_("A referred case needs a department.")]
     if not isinstance(deadline, datetime.date):
         errors["deadline"] = [_("A referred case needs a deadline.")]
-    case = _lock(case)
+    case = _lock(case, expected_updated_at=expected_updated_at)
     workflow.step_require(case=case, name="refer")
     if isinstance(deadline, datetime.date) and deadline < case.raised_on:
         errors["deadline"] = [_("The deadline cannot be before the day the case was raised.")]
@@ -307,10 +322,10 @@ def case_refer(*, case: Case, actor, department, deadline: datetime.date, note: 
 
 
 @transaction.atomic
-def case_mark_progress(*, case: Case, actor, note: str) -> Case:
+def case_mark_progress(*, case: Case, actor, note: str, expected_updated_at: datetime.datetime | None = None) -> Case:
     """The department reports progress on a referred case."""
     note = _text(note)
-    case = _lock(case)
+    case = _lock(case, expected_updated_at=expected_updated_at)
     workflow.step_require(case=case, name="progress")
     if not note:
         raise _fields_error({"note": [_("Say what progress was made.")]})
@@ -318,10 +333,10 @@ def case_mark_progress(*, case: Case, actor, note: str) -> Case:
 
 
 @transaction.atomic
-def case_resolve(*, case: Case, actor, outcome: str) -> Case:
+def case_resolve(*, case: Case, actor, outcome: str, expected_updated_at: datetime.datetime | None = None) -> Case:
     """The problem is solved; the outcome says how."""
     outcome = _text(outcome)
-    case = _lock(case)
+    case = _lock(case, expected_updated_at=expected_updated_at)
     workflow.step_require(case=case, name="resolve")
     if not outcome:
         raise _fields_error({"outcome": [_("A resolved case needs its outcome.")]})
@@ -332,10 +347,10 @@ def case_resolve(*, case: Case, actor, outcome: str) -> Case:
 
 
 @transaction.atomic
-def case_close(*, case: Case, actor, explanation: str) -> Case:
+def case_close(*, case: Case, actor, explanation: str, expected_updated_at: datetime.datetime | None = None) -> Case:
     """Closed without the requested result, with an explanation for the submitter (e.g. not lawful)."""
     explanation = _text(explanation)
-    case = _lock(case)
+    case = _lock(case, expected_updated_at=expected_updated_at)
     workflow.step_require(case=case, name="close")
     if not explanation:
         raise _fields_error({"explanation": [_("A case is closed with an explanation.")]})
@@ -346,12 +361,12 @@ def case_close(*, case: Case, actor, explanation: str) -> Case:
 
 
 @transaction.atomic
-def case_reopen(*, case: Case, actor, reason: str) -> Case:
+def case_reopen(*, case: Case, actor, reason: str, expected_updated_at: datetime.datetime | None = None) -> Case:
     """A finished case is open again (the submitter is not satisfied, new facts): back to raised, without
     its deadline, rating, outcome and finish date (the outcome stays in the history); the department it was
     last referred to stays, as the one that engaged with it."""
     reason = _text(reason)
-    case = _lock(case)
+    case = _lock(case, expected_updated_at=expected_updated_at)
     workflow.step_require(case=case, name="reopen")
     if not reason:
         raise _fields_error({"reason": [_("A reason is required to reopen a case.")]})
@@ -362,7 +377,15 @@ def case_reopen(*, case: Case, actor, reason: str) -> Case:
 
 
 @transaction.atomic
-def case_rate(*, case: Case, actor, satisfaction: int, comment: str = "", by_submitter: bool = False) -> Case:
+def case_rate(
+    *,
+    case: Case,
+    actor,
+    satisfaction: int,
+    comment: str = "",
+    by_submitter: bool = False,
+    expected_updated_at: datetime.datetime | None = None,
+) -> Case:
     """The satisfaction rating (回访), 1 to 5, of a finished case, with an optional comment; recorded in the
     history too. Staff record it for the worker (a phone call); ``by_submitter`` is the worker rating it
     themselves through the receipt code (/r/): no actor, and only once per finish (a reopened case that
@@ -376,7 +399,7 @@ def case_rate(*, case: Case, actor, satisfaction: int, comment: str = "", by_sub
     comment = _text(comment)
     if len(comment) > RATING_COMMENT_LENGTH:
         raise _fields_error({"comment": [_("At most %(n)d characters, please.") % {"n": RATING_COMMENT_LENGTH}]})
-    case = _lock(case)
+    case = _lock(case, expected_updated_at=expected_updated_at)
     workflow.step_require(case=case, name="rate")
     if by_submitter and case.satisfaction is not None:
         raise ApplicationError(_("This case has been rated already. Thank you."), code="already_rated")
@@ -471,8 +494,7 @@ def case_correct(
         raise ApplicationError(
             _("These fields cannot be corrected: %(fields)s.") % {"fields": ", ".join(unknown)}, code="not_editable"
         )
-    case = _lock(case)
-    ensure_unchanged(current=case.updated_at, expected=expected_updated_at)
+    case = _lock(case, expected_updated_at=expected_updated_at)
     errors: dict[str, list] = {}
     reason = _text(reason)
     if not reason:

@@ -32,11 +32,24 @@ OPEN_STATUSES = (CaseStatus.RAISED, CaseStatus.REFERRED, CaseStatus.IN_PROGRESS)
 SATISFACTION_SCALE = range(1, 6)  # the rating the service accepts and the pages offer (5 down to 1)
 
 
-class OutcomeSerializer(serializers.Serializer):
+VERSION_HELP = (
+    "The case's `updated_at` as read before this step: if someone changed the case since (another step, a "
+    "correction), the step is refused with 409 (code `conflict`) instead of acting on a case that is no longer "
+    "the one the caller saw. Without it the step goes ahead as before."
+)
+
+
+class StepInputSerializer(serializers.Serializer):
+    """What every step takes besides its own input: the version of the case it was based on (optional)."""
+
+    updated_at = serializers.DateTimeField(required=False, allow_null=True, default=None, help_text=VERSION_HELP)
+
+
+class OutcomeSerializer(StepInputSerializer):
     outcome = serializers.CharField(required=False, allow_blank=True, default="", label=_("Outcome"))
 
 
-class ReferSerializer(serializers.Serializer):
+class ReferSerializer(StepInputSerializer):
     department = serializers.PrimaryKeyRelatedField(
         queryset=Department.objects.all(), required=False, allow_null=True, default=None, label=_("Department")
     )
@@ -44,19 +57,19 @@ class ReferSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", label=_("Note"))
 
 
-class NoteSerializer(serializers.Serializer):
+class NoteSerializer(StepInputSerializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", label=_("Progress note"))
 
 
-class ExplanationSerializer(serializers.Serializer):
+class ExplanationSerializer(StepInputSerializer):
     explanation = serializers.CharField(required=False, allow_blank=True, default="", label=_("Explanation"))
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(StepInputSerializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", label=_("Reason for reopening"))
 
 
-class RateSerializer(serializers.Serializer):
+class RateSerializer(StepInputSerializer):
     satisfaction = serializers.IntegerField(
         label=_("Satisfaction (1–5)"), help_text=_("1 (unhappy) to 5 (very satisfied)")
     )
@@ -82,8 +95,11 @@ class Step:
 
     def perform(self, *, case: Case, actor, data: dict[str, Any]) -> Case:
         """Run the step's service with the parsed input (a serializer's validated_data or a form's
-        cleaned_data); the service checks the rules and raises ApplicationError."""
-        return getattr(services, self.service)(case=case, actor=actor, **data)
+        cleaned_data); the service checks the rules and raises ApplicationError. The input's `updated_at`
+        (the version the caller read) is the service's `expected_updated_at`: stale, a 409 conflict."""
+        data = dict(data)
+        expected = data.pop("updated_at", None)
+        return getattr(services, self.service)(case=case, actor=actor, expected_updated_at=expected, **data)
 
 
 STEPS: dict[str, Step] = {

@@ -104,3 +104,76 @@ def test_the_api_patch_refuses_a_stale_version_with_409(api, make_event, in_unio
     forged = api("tcounty2-staff", "tcounty2")
     forged.defaults["HTTP_HOST"] = host("tcounty1")
     assert forged.patch(url, {"title": "x", "updated_at": fresh}, format="json").status_code == 403
+
+
+def step_version_in(page_html: str, step: str) -> str:
+    return re.search(rf'name="{step}-updated_at" value="([^"]+)"', page_html).group(1)
+
+
+def test_the_second_of_two_progress_notes_from_the_same_page_gets_a_conflict_and_keeps_its_text(
+    page, make_case, in_union
+):
+    from tenants.cases.services import case_refer
+    from tests.tenants.events.factories import department
+
+    case = make_case("tcounty1")
+    with in_union("tcounty1"):
+        case_refer(case=case, actor=None, department=department(), deadline=case.raised_on)
+    first, second = page("tcounty1-staff", "tcounty1"), page("tcounty1-colleague", "tcounty1")
+    first_version = step_version_in(first.get(f"/cases/{case.pk}/").content.decode(), "progress")
+    second_version = step_version_in(second.get(f"/cases/{case.pk}/").content.decode(), "progress")
+
+    url = f"/cases/{case.pk}/progress/"
+    saved = first.post(url, {"progress-note": "已约谈企业负责人", "progress-updated_at": first_version})
+    assert saved.status_code == 302
+    response = second.post(url, {"progress-note": "企业承诺月底补发", "progress-updated_at": second_version})
+    content = response.content.decode()
+    assert response.status_code == 409 and CONFLICT in content
+    assert "企业承诺月底补发" in content  # what the second person typed is kept in the open form
+    assert "已约谈企业负责人" in content  # and the page shows the case as it is now
+    with in_union("tcounty1"):
+        assert Case.objects.get(pk=case.pk).transitions.filter(note="企业承诺月底补发").count() == 0
+
+    # Having looked, the second person submits again on purpose: the form carries the current version.
+    again = second.post(
+        url, {"progress-note": "企业承诺月底补发", "progress-updated_at": step_version_in(content, "progress")}
+    )
+    assert again.status_code == 302
+    with in_union("tcounty1"):
+        assert Case.objects.get(pk=case.pk).transitions.filter(note="企业承诺月底补发").count() == 1
+
+
+def test_a_step_on_a_case_someone_finished_meanwhile_is_a_conflict_with_the_text_kept(page, make_case, in_union):
+    case = make_case("tcounty1")
+    first, second = page("tcounty1-staff", "tcounty1"), page("tcounty1-colleague", "tcounty1")
+    second_version = step_version_in(second.get(f"/cases/{case.pk}/").content.decode(), "close")
+    first_version = step_version_in(first.get(f"/cases/{case.pk}/").content.decode(), "resolve")
+    assert (
+        first.post(
+            f"/cases/{case.pk}/resolve/", {"resolve-outcome": "已补发工资", "resolve-updated_at": first_version}
+        ).status_code
+        == 302
+    )
+    response = second.post(
+        f"/cases/{case.pk}/close/", {"close-explanation": "不属于受理范围", "close-updated_at": second_version}
+    )
+    content = response.content.decode()
+    assert response.status_code == 409 and CONFLICT in content and "不属于受理范围" in content
+    with in_union("tcounty1"):
+        assert Case.objects.get(pk=case.pk).status == "resolved"
+    # Without a version (an old page), the step's rule answers as before.
+    old = second.post(f"/cases/{case.pk}/close/", {"close-explanation": "不属于受理范围"})
+    assert old.status_code == 302
+
+
+@pytest.mark.parametrize("username, code", [("tcounty2-staff", "tcounty2"), ("tcounty1-viewer", "tcounty1")])
+def test_others_cannot_take_a_step_whatever_the_version(page, make_case, in_union, username, code):
+    case = make_case("tcounty1")
+    client = page(username, code)
+    response = client.post(
+        f"/cases/{case.pk}/close/", {"close-explanation": "x", "close-updated_at": case.updated_at.isoformat()},
+        HTTP_HOST=host("tcounty1"),
+    )  # fmt: skip
+    assert response.status_code in (403, 404)
+    with in_union("tcounty1"):
+        assert Case.objects.get(pk=case.pk).status == "raised"

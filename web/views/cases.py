@@ -80,15 +80,20 @@ def case_export_view(request):
 
 
 def _action_forms(case, failed=None, failed_form=None):
-    """The forms of the steps allowed next (tenants.cases.workflow); a refused one keeps its input and errors."""
+    """The forms of the steps allowed next (tenants.cases.workflow), each carrying the case's version; a
+    refused one keeps its input and errors, shown even when the case (changed by someone else meanwhile) no
+    longer allows it, so what was typed is not lost."""
+    names = case_allowed_actions(case=case)
+    if failed_form is not None and failed not in names:
+        names.append(failed)
     return [
         {
             "name": name,
             "label": STEPS[name].label,
-            "form": failed_form if name == failed else case_step_form(STEPS[name]),
+            "form": failed_form if name == failed else case_step_form(STEPS[name], case=case),
             "open": name == failed,
         }
-        for name in case_allowed_actions(case=case)
+        for name in names
     ]
 
 
@@ -117,20 +122,34 @@ def case_action_view(request, case_id, action):
     if request.method != "POST":
         return redirect("web:case-detail", case_id=case.pk)
     form = case_step_form(step, request.POST)
-    if not step.allows(case):
+    valid = form.is_valid()
+    version = form.cleaned_data.get("updated_at") if valid else None
+    stale = version is not None and version != case.updated_at
+    if not step.allows(case) and not stale:  # a stale form is answered with the conflict below, input kept
         messages.error(request, _("This step is not possible for the case as it stands."))
         return redirect("web:case-detail", case_id=case.pk)
-    if form.is_valid():
+    if valid:
         try:
             step.perform(case=case, actor=request.user, data=form.cleaned_data)
         except ApplicationError as error:
             apply_error(form, error)
+            if error.code == "conflict":
+                return _step_conflict(request, case_id, action, form)
         else:
             messages.success(request, _("Saved."))
             return redirect("web:case-detail", case_id=case.pk)
     return render(
         request, "web/cases/detail.html", _detail_context(request, case, failed=action, failed_form=form), status=400
     )
+
+
+def _step_conflict(request, case_id, action, form):
+    """Someone changed the case since the page was read: show the case as it is now, with the step's form
+    as it was typed, based on the current version (submitting again applies it, if the step still fits)."""
+    case = _case_or_404(case_id)
+    refresh_version(form, case, field="updated_at")
+    context = _detail_context(request, case, failed=action, failed_form=form)
+    return render(request, "web/cases/detail.html", context, status=409)
 
 
 @member_required(write=True)
