@@ -207,3 +207,11 @@ def celery_eager():
 def _public_schema_after_each_test():
     yield
     connection.set_schema_to_public()
+
+
+@pytest.fixture
+def rollup_as_written(monkeypatch):
+    """Publish from the roll-up rows as the test wrote them (assessment helpers.roll_up: known figures, no events
+    behind them), skipping the refresh assessment_publish runs first. For tests of what publishing freezes,
+    and of verify_published finding figures their events do not give."""
+    monkeypatch.setattr("oversight.assessment.services.rollup_refresh", lambda **kwargs: [])

@@ -9,7 +9,7 @@ YEAR = 2024
 
 
 @pytest.fixture
-def published(world, page):
+def published(world, page, rollup_as_written):
     roll_up(world.union("tcounty1"), year=YEAR, **STRONG)
     roll_up(world.union("tcounty2"), year=YEAR, **(STRONG | {"events_held": 4, "cases_overdue": 2}))
     admin = page("tcity-admin", "tcity")

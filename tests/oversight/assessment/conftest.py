@@ -20,11 +20,3 @@ def eager_celery(settings, tmp_path, celery_eager):
     """Tasks run in the calling process (as Celery's eager mode does) and files go to a temporary MEDIA_ROOT."""
     settings.MEDIA_ROOT = str(tmp_path)
     return tmp_path
-
-
-@pytest.fixture
-def rollup_as_written(monkeypatch):
-    """Publish from the roll-up rows as the test wrote them (helpers.roll_up: known figures without the events
-    behind them), skipping the refresh assessment_publish runs first. For tests of what publishing freezes,
-    and of verify_published finding figures their events do not give."""
-    monkeypatch.setattr("oversight.assessment.services.rollup_refresh", lambda **kwargs: [])
