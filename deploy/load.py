@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,6 +79,34 @@ def world(env: dict, port: int) -> dict:
     return {**facts, "hosts": hosts, "tokens": tokens, "sessions": sessions, "password": live.PASSWORD}
 
 
+def warm_up(port: int, facts: dict) -> None:
+    """A few rounds of every page and API path the day uses, from as many clients as gunicorn has threads, so
+    the figures are those of a server that has been up all morning: each thread's database connection open,
+    templates compiled, translations loaded."""
+    kecheng, quzhou = facts["hosts"]["kecheng"], facts["hosts"]["quzhou"]
+    staff = {"Cookie": f"sessionid={facts['sessions']['kecheng-staff']}"}
+    city = {"Cookie": f"sessionid={facts['sessions']['quzhou-admin']}"}
+    api = {"Authorization": f"Token {facts['tokens']['kecheng-staff']}"}
+    city_api = {"Authorization": f"Token {facts['tokens']['quzhou-admin']}"}
+    year = facts["year"]
+    paths = [
+        (kecheng, "/", staff), (kecheng, "/events/", staff), (kecheng, "/cases/", staff),
+        (kecheng, "/api/v1/events/?page_size=20", api), (kecheng, "/api/v1/cases/?page_size=20", api),
+        (kecheng, f"/api/v1/events/{facts['held_events'][0]}/", api), (kecheng, "/login/", {}),
+        (kecheng, facts["qr_paths"][0], {}), (quzhou, "/city/", city),
+        (quzhou, f"/api/v1/city/compliance/?year={year}", city_api),
+        (quzhou, f"/api/v1/city/rankings/?year={year}", city_api),
+    ]  # fmt: skip
+
+    def client(_n: int) -> None:
+        for _round in range(2):
+            for host, path, headers in paths:
+                live.request(port, host, path, headers=headers)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:  # 2 workers x 4 threads (deploy/gunicorn.conf.py)
+        list(pool.map(client, range(8)))
+
+
 def table(stats: Path, seconds: float) -> tuple[str, int, list[str]]:
     rows = list(csv.DictReader(stats.open()))
     lines = [f"{'kind':<24} {'requests':>8} {'errors':>6} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7}"]
@@ -126,7 +155,9 @@ def main() -> int:
         processes += [web, live.celery_worker(env, queue=env["CELERY_TASK_DEFAULT_QUEUE"], log=work / "worker.log")]
         live.wait_healthy(port, env.get("UNION_BASE_DOMAIN", "localhost"), web)
         world_file = work / "world.json"
-        world_file.write_text(json.dumps(world(env, port)))
+        facts = world(env, port)
+        world_file.write_text(json.dumps(facts))
+        warm_up(port, facts)
         think = os.environ.get("LOAD_THINK", "1")
         print(
             f"load: {users} users for {seconds}s, think times x{think}, gunicorn (2 workers) on port {port}", flush=True

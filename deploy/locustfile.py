@@ -47,6 +47,10 @@ class Person(HttpUser):
 
     def on_start(self):
         self.client.headers["Host"] = WORLD["hosts"][self.code]
+        gevent.sleep(self.first_pause())  # a person's first click comes after a look at the screen too
+
+    def first_pause(self) -> float:
+        return self.wait_time()
 
     def signed_in(self, username: str) -> None:
         """The page session this person opened when they signed in that morning (deploy/load.py)."""
@@ -63,9 +67,8 @@ class SigningIn(Person):
     weight = 1
     wait_time = think(30, 90)
 
-    def on_start(self):
-        super().on_start()
-        gevent.sleep(random.uniform(0, 30) * THINK)  # people arrive at work one by one, not all at once
+    def first_pause(self) -> float:
+        return random.uniform(0, 30) * THINK  # people arrive at work one by one, not all at once
 
     @task
     def sign_in(self):
