@@ -17,6 +17,7 @@ Points are Decimals rounded to 0.01, so totals add up exactly and ties are real 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -328,7 +329,10 @@ def metric_values(*, stats: dict, quota: int) -> dict:
     return values
 
 
+@functools.lru_cache(maxsize=4096)
 def _as_fraction(number) -> Fraction:
+    """A scheme's number (weight, tier, cap…) exactly; cached, as a ranking scores every union with the same
+    few numbers (Fractions are immutable)."""
     return Fraction(Decimal(str(number)))
 
 
@@ -350,6 +354,7 @@ def score_items(*, items: Sequence[dict], stats: dict, quota: int) -> dict:
     breakdown, base, bonus, vetoes = [], Decimal(0), Decimal(0), []
     for item in items:
         value = values[item["metric"]]
+        exact = value if isinstance(value, Fraction) else Fraction(value)
         line = {
             "key": item["key"],
             "label": item["label"],
@@ -358,7 +363,7 @@ def score_items(*, items: Sequence[dict], stats: dict, quota: int) -> dict:
             "value": _display(value),
         }
         if item["kind"] == "veto":
-            fired = VETO_OPS[item["op"]](Fraction(value), _as_fraction(item["threshold"]))
+            fired = VETO_OPS[item["op"]](exact, _as_fraction(item["threshold"]))
             line.update(points=0.0, max_points=0.0, vetoed=fired)
             if fired:
                 vetoes.append(item["key"])
@@ -367,11 +372,9 @@ def score_items(*, items: Sequence[dict], stats: dict, quota: int) -> dict:
         weight = _as_fraction(item["weight"])
         limit = weight if item.get("cap") is None else min(weight, _as_fraction(item["cap"]))
         if "per_unit" in item:
-            raw = Fraction(value) * _as_fraction(item["per_unit"])
+            raw = exact * _as_fraction(item["per_unit"])
         else:
-            reached = [
-                _as_fraction(t["fraction"]) for t in item["tiers"] if Fraction(value) >= _as_fraction(t["at_least"])
-            ]
+            reached = [_as_fraction(t["fraction"]) for t in item["tiers"] if exact >= _as_fraction(t["at_least"])]
             raw = weight * (max(reached) if reached else Fraction(0))
         points = _cents(min(raw, limit))
         line.update(points=float(points), max_points=float(_cents(limit)))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import math
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from oversight.assessment.scoring import competition_ranks
 from shared.catalogues.models import Department
 from shared.core.exceptions import ApplicationError
-from shared.unions.archiving import union_below_counted
+from shared.unions.archiving import union_below_counted, union_counted_in
 from shared.unions.models import Union, UnionLevel
 from tenants.cases.models import Case
 from tenants.events.models import Event
@@ -44,6 +45,48 @@ def rollup_for_city(*, city: Union, year: int) -> QuerySet[UnionYearStats]:
     # Archived unions leave the figures from the year they were archived (unions.archiving).
     counted = union_below_counted(union=city, year=year)
     return UnionYearStats.objects.filter(union__in=counted, year=year).select_related("union")
+
+
+def _from_row(model, fields, values):
+    """A model instance from a raw row, with each field's own conversion (JSON decoded) as a queryset does."""
+    values = [
+        field.from_db_value(value, None, connection) if hasattr(field, "from_db_value") else value
+        for field, value in zip(fields, values, strict=True)
+    ]
+    return model.from_db(connection.alias, [field.attname for field in fields], values)
+
+
+def unions_with_year_stats(*, union: Union, year: int, below: bool = True) -> list[tuple[Union, UnionYearStats | None]]:
+    """Every union below `union` (`below`: a province's cities and their counties; otherwise its children
+    only), archived ones included, in registry order, each with its roll-up row of `year` or None: one
+    statement (the unions left-joined to the roll-up on (union, year)), whatever the number of unions.
+    `union_below` and `union_children` say the same in the ORM."""
+    union_fields = Union._meta.concrete_fields
+    stats_fields = UnionYearStats._meta.concrete_fields
+    columns = ", ".join(
+        [f'u."{field.column}"' for field in union_fields] + [f's."{field.column}"' for field in stats_fields]
+    )
+    unions, stats = Union._meta.db_table, UnionYearStats._meta.db_table
+    where = "u.parent_id = %s"
+    params: list = [year, union.pk]
+    if below:
+        where = f"(u.parent_id = %s OR u.parent_id IN (SELECT c.id FROM {unions} c WHERE c.parent_id = %s))"
+        params.append(union.pk)
+    sql = (
+        f"SELECT {columns} FROM {unions} u LEFT JOIN {stats} s ON s.union_id = u.id AND s.year = %s "
+        f"WHERE {where} ORDER BY u.region_code, u.code"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    width = len(union_fields)
+    return [
+        (
+            _from_row(Union, union_fields, row[:width]),
+            _from_row(UnionYearStats, stats_fields, row[width:]) if row[width] is not None else None,
+        )
+        for row in rows
+    ]
 
 
 def overdue_by_department_for_city(*, city: Union, year: int) -> list[dict]:
@@ -133,14 +176,14 @@ def _row_from_rollup(*, union: Union, year: int, today: datetime.date, quota: in
 def compliance_for_city(*, city: Union, year: int, today: datetime.date | None = None) -> list[dict]:
     """One row per union below `city` (a city's counties; a province's cities and their counties), in registry
     order (a city, then its counties): quota of its level, events held and planned, pace and when the figures
-    were computed. A fixed number of queries, whatever the number of unions."""
+    were computed. Two queries (the unions with their roll-up rows, the quota rules), whatever the number of
+    unions."""
     today = today or timezone.localdate()
-    children = list(union_below_counted(union=city, year=year))
-    rows = {row.union_id: row for row in UnionYearStats.objects.filter(union__in=children, year=year)}
-    quotas = {level: quota_for(year=year, level=level) for level in {union.level for union in children}}
+    quotas = quotas_by_level(year=year)
     return [
-        _row_from_rollup(union=union, year=year, today=today, quota=quotas[union.level], stats=rows.get(union.pk))
-        for union in children
+        _row_from_rollup(union=union, year=year, today=today, quota=quotas[union.level], stats=stats)
+        for union, stats in unions_with_year_stats(union=city, year=year)
+        if union_counted_in(union, year=year)
     ]
 
 
@@ -198,13 +241,14 @@ def rankings_from_figures(
 def rankings_for_province(*, province: Union, year: int, by: str | None = None) -> dict:
     """Rankings of the province's cities (a city's own figures plus its counties') and of all its counties
     province-wide, by one roll-up figure (`by`, events held unless said), standard competition ranking.
-    Three queries whatever the number of unions: the unions, their roll-up rows, the quota rules."""
+    Two queries whatever the number of unions: the unions with their roll-up rows, the quota rules."""
     by = ranking_metric_valid(by)
-    unions = list(union_below_counted(union=province, year=year))
-    figures = {
-        row["union_id"]: row
-        for row in UnionYearStats.objects.filter(union__in=unions, year=year).values("union_id", *RANKING_METRICS)
-    }
+    unions, figures = [], {}
+    for union, stats in unions_with_year_stats(union=province, year=year):
+        if union_counted_in(union, year=year):
+            unions.append(union)
+            if stats is not None:
+                figures[union.pk] = {key: getattr(stats, key) for key in RANKING_METRICS}
     quotas = quotas_by_level(year=year)
     return rankings_from_figures(province=province, unions=unions, figures=figures, quotas=quotas, by=by)
 
@@ -212,6 +256,11 @@ def rankings_for_province(*, province: Union, year: int, by: str | None = None) 
 def quotas_by_level(*, year: int) -> dict[str, int]:
     """The quota of every level for `year` in one query (QuotaRule rows, else the defaults of quota_for)."""
     rules = dict(QuotaRule.objects.filter(year=year).values_list("level", "min_events_held"))
+    return quotas_from_rules(year=year, rules=rules)
+
+
+def quotas_from_rules(*, year: int, rules: dict[str, int]) -> dict[str, int]:
+    """The quota of every level for `year` from that year's QuotaRule rows ({level: minimum}) already read."""
     return {
         level: rules[level] if level in rules else _default_quota(year=year, level=level) for level in UnionLevel.values
     }
