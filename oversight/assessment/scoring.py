@@ -348,6 +348,38 @@ def _display(value) -> int | float:
     return value
 
 
+@functools.lru_cache(maxsize=1024)
+def _limit(weight, cap) -> tuple[Fraction, float]:
+    """An item's most points (its weight, or its cap when lower), exactly and as shown."""
+    limit = _as_fraction(weight) if cap is None else min(_as_fraction(weight), _as_fraction(cap))
+    return limit, float(_cents(limit))
+
+
+@functools.lru_cache(maxsize=1024)
+def _tier_table(weight, cap, tiers: tuple) -> tuple[tuple[int, int, Decimal], ...]:
+    """A tiered item's tiers as (threshold numerator, threshold denominator, points): the points a union
+    reaching that threshold scores, the same for every union (computed once per scheme)."""
+    limit, _shown = _limit(weight, cap)
+    table = []
+    for at_least, fraction in tiers:
+        threshold = _as_fraction(at_least)
+        points = _cents(min(_as_fraction(weight) * _as_fraction(fraction), limit))
+        table.append((threshold.numerator, threshold.denominator, points))
+    return tuple(table)
+
+
+def _tier_points(value: Fraction, table: tuple[tuple[int, int, Decimal], ...]) -> Decimal:
+    """The most points of the tiers `value` reaches (0 when none): the weight times the highest fraction
+    reached, capped, in cents (rounding is monotonic, so the highest fraction gives the most cents)."""
+    numerator, denominator = value.numerator, value.denominator
+    best = Decimal("0.00")
+    for at_least_numerator, at_least_denominator, points in table:
+        # value >= at_least, in integers (denominators are positive)
+        if numerator * at_least_denominator >= at_least_numerator * denominator and points > best:
+            best = points
+    return best
+
+
 def score_items(*, items: Sequence[dict], stats: dict, quota: int) -> dict:
     """Score one union. Returns ``{"breakdown": [...], "base", "bonus", "score" (Decimals), "vetoes": [keys]}``."""
     values = metric_values(stats=stats, quota=quota)
@@ -369,15 +401,17 @@ def score_items(*, items: Sequence[dict], stats: dict, quota: int) -> dict:
                 vetoes.append(item["key"])
             breakdown.append(line)
             continue
-        weight = _as_fraction(item["weight"])
-        limit = weight if item.get("cap") is None else min(weight, _as_fraction(item["cap"]))
+        limit, max_points = _limit(item["weight"], item.get("cap"))
         if "per_unit" in item:
-            raw = exact * _as_fraction(item["per_unit"])
+            points = _cents(min(exact * _as_fraction(item["per_unit"]), limit))
         else:
-            reached = [_as_fraction(t["fraction"]) for t in item["tiers"] if exact >= _as_fraction(t["at_least"])]
-            raw = weight * (max(reached) if reached else Fraction(0))
-        points = _cents(min(raw, limit))
-        line.update(points=float(points), max_points=float(_cents(limit)))
+            points = _tier_points(
+                exact,
+                _tier_table(
+                    item["weight"], item.get("cap"), tuple((t["at_least"], t["fraction"]) for t in item["tiers"])
+                ),
+            )
+        line.update(points=float(points), max_points=max_points)
         breakdown.append(line)
         if item["kind"] == "bonus":
             bonus += points
