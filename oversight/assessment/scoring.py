@@ -368,7 +368,7 @@ def _tier_table(weight, cap, tiers: tuple) -> tuple[tuple[int, int, Decimal], ..
     return tuple(table)
 
 
-def _tier_points(value: Fraction, table: tuple[tuple[int, int, Decimal], ...]) -> Decimal:
+def _tier_points(value: int | Fraction, table: tuple[tuple[int, int, Decimal], ...]) -> Decimal:
     """The most points of the tiers `value` reaches (0 when none): the weight times the highest fraction
     reached, capped, in cents (rounding is monotonic, so the highest fraction gives the most cents)."""
     numerator, denominator = value.numerator, value.denominator
@@ -385,8 +385,7 @@ def score_items(*, items: Sequence[dict], stats: dict, quota: int) -> dict:
     values = metric_values(stats=stats, quota=quota)
     breakdown, base, bonus, vetoes = [], Decimal(0), Decimal(0), []
     for item in items:
-        value = values[item["metric"]]
-        exact = value if isinstance(value, Fraction) else Fraction(value)
+        value = values[item["metric"]]  # an int or a Fraction: both compare and multiply exactly
         line = {
             "key": item["key"],
             "label": item["label"],
@@ -395,7 +394,7 @@ def score_items(*, items: Sequence[dict], stats: dict, quota: int) -> dict:
             "value": _display(value),
         }
         if item["kind"] == "veto":
-            fired = VETO_OPS[item["op"]](exact, _as_fraction(item["threshold"]))
+            fired = VETO_OPS[item["op"]](value, _as_fraction(item["threshold"]))
             line.update(points=0.0, max_points=0.0, vetoed=fired)
             if fired:
                 vetoes.append(item["key"])
@@ -403,10 +402,10 @@ def score_items(*, items: Sequence[dict], stats: dict, quota: int) -> dict:
             continue
         limit, max_points = _limit(item["weight"], item.get("cap"))
         if "per_unit" in item:
-            points = _cents(min(exact * _as_fraction(item["per_unit"]), limit))
+            points = _cents(min(value * _as_fraction(item["per_unit"]), limit))
         else:
             points = _tier_points(
-                exact,
+                value,
                 _tier_table(
                     item["weight"], item.get("cap"), tuple((t["at_least"], t["fraction"]) for t in item["tiers"])
                 ),

@@ -5,6 +5,7 @@ never from a loop over their schemas."""
 from __future__ import annotations
 
 import datetime
+import json
 import math
 
 from django.db import connection
@@ -47,13 +48,60 @@ def rollup_for_city(*, city: Union, year: int) -> QuerySet[UnionYearStats]:
     return UnionYearStats.objects.filter(union__in=counted, year=year).select_related("union")
 
 
-def _from_row(model, fields, values):
-    """A model instance from a raw row, with each field's own conversion (JSON decoded) as a queryset does."""
-    values = [
-        field.from_db_value(value, None, connection) if hasattr(field, "from_db_value") else value
-        for field, value in zip(fields, values, strict=True)
+def _converters(fields) -> list[tuple[int, object]]:
+    """(position, field) of the fields whose raw value needs converting (JSON decoded), as a queryset does."""
+    return [(index, field) for index, field in enumerate(fields) if hasattr(field, "from_db_value")]
+
+
+def _from_row(model, names: list[str], converters, values: tuple):
+    values = list(values)
+    for index, field in converters:
+        values[index] = field.from_db_value(values[index], None, connection)
+    return model.from_db(connection.alias, names, values)
+
+
+def _unions_with_year_stats(
+    *, union: Union, year: int, below: bool, quotas: bool
+) -> tuple[list[tuple[Union, UnionYearStats | None]], dict[str, int] | None]:
+    union_fields = Union._meta.concrete_fields
+    stats_fields = UnionYearStats._meta.concrete_fields
+    columns = [f'u."{field.column}"' for field in union_fields] + [f's."{field.column}"' for field in stats_fields]
+    unions, stats = Union._meta.db_table, UnionYearStats._meta.db_table
+    params: list = []
+    if quotas:  # the year's quota rules, the same on every row
+        columns.append(
+            f"(SELECT json_object_agg(q.level, q.min_events_held) FROM {QuotaRule._meta.db_table} q WHERE q.year = %s)"
+        )
+        params.append(year)
+    where = "u.parent_id = %s"
+    params += [year, union.pk]
+    if below:
+        where = f"(u.parent_id = %s OR u.parent_id IN (SELECT c.id FROM {unions} c WHERE c.parent_id = %s))"
+        params.append(union.pk)
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {unions} u LEFT JOIN {stats} s ON s.union_id = u.id AND s.year = %s "
+        f"WHERE {where} ORDER BY u.region_code, u.code"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    width, end = len(union_fields), len(union_fields) + len(stats_fields)
+    union_names, stats_names = [f.attname for f in union_fields], [f.attname for f in stats_fields]
+    union_converters, stats_converters = _converters(union_fields), _converters(stats_fields)
+    pairs = [
+        (
+            _from_row(Union, union_names, union_converters, row[:width]),
+            _from_row(UnionYearStats, stats_names, stats_converters, row[width:end])
+            if row[width] is not None
+            else None,
+        )
+        for row in rows
     ]
-    return model.from_db(connection.alias, [field.attname for field in fields], values)
+    if not quotas:
+        return pairs, None
+    rules = (rows[0][end] if rows else None) or {}
+    rules = json.loads(rules) if isinstance(rules, str) else rules
+    return pairs, quotas_from_rules(year=year, rules={level: int(minimum) for level, minimum in rules.items()})
 
 
 def unions_with_year_stats(*, union: Union, year: int, below: bool = True) -> list[tuple[Union, UnionYearStats | None]]:
@@ -61,32 +109,15 @@ def unions_with_year_stats(*, union: Union, year: int, below: bool = True) -> li
     only), archived ones included, in registry order, each with its roll-up row of `year` or None: one
     statement (the unions left-joined to the roll-up on (union, year)), whatever the number of unions.
     `union_below` and `union_children` say the same in the ORM."""
-    union_fields = Union._meta.concrete_fields
-    stats_fields = UnionYearStats._meta.concrete_fields
-    columns = ", ".join(
-        [f'u."{field.column}"' for field in union_fields] + [f's."{field.column}"' for field in stats_fields]
-    )
-    unions, stats = Union._meta.db_table, UnionYearStats._meta.db_table
-    where = "u.parent_id = %s"
-    params: list = [year, union.pk]
-    if below:
-        where = f"(u.parent_id = %s OR u.parent_id IN (SELECT c.id FROM {unions} c WHERE c.parent_id = %s))"
-        params.append(union.pk)
-    sql = (
-        f"SELECT {columns} FROM {unions} u LEFT JOIN {stats} s ON s.union_id = u.id AND s.year = %s "
-        f"WHERE {where} ORDER BY u.region_code, u.code"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    width = len(union_fields)
-    return [
-        (
-            _from_row(Union, union_fields, row[:width]),
-            _from_row(UnionYearStats, stats_fields, row[width:]) if row[width] is not None else None,
-        )
-        for row in rows
-    ]
+    return _unions_with_year_stats(union=union, year=year, below=below, quotas=False)[0]
+
+
+def unions_with_year_stats_and_quotas(
+    *, union: Union, year: int, below: bool = True
+) -> tuple[list[tuple[Union, UnionYearStats | None]], dict[str, int]]:
+    """unions_with_year_stats and the quota of each level for `year` (quotas_by_level), in the same statement."""
+    pairs, quotas = _unions_with_year_stats(union=union, year=year, below=below, quotas=True)
+    return pairs, quotas
 
 
 def overdue_by_department_for_city(*, city: Union, year: int) -> list[dict]:
@@ -176,13 +207,13 @@ def _row_from_rollup(*, union: Union, year: int, today: datetime.date, quota: in
 def compliance_for_city(*, city: Union, year: int, today: datetime.date | None = None) -> list[dict]:
     """One row per union below `city` (a city's counties; a province's cities and their counties), in registry
     order (a city, then its counties): quota of its level, events held and planned, pace and when the figures
-    were computed. Two queries (the unions with their roll-up rows, the quota rules), whatever the number of
-    unions."""
+    were computed. One statement (the unions with their roll-up rows and the year's quota rules), whatever the
+    number of unions."""
     today = today or timezone.localdate()
-    quotas = quotas_by_level(year=year)
+    below, quotas = unions_with_year_stats_and_quotas(union=city, year=year)
     return [
         _row_from_rollup(union=union, year=year, today=today, quota=quotas[union.level], stats=stats)
-        for union, stats in unions_with_year_stats(union=city, year=year)
+        for union, stats in below
         if union_counted_in(union, year=year)
     ]
 
@@ -241,15 +272,15 @@ def rankings_from_figures(
 def rankings_for_province(*, province: Union, year: int, by: str | None = None) -> dict:
     """Rankings of the province's cities (a city's own figures plus its counties') and of all its counties
     province-wide, by one roll-up figure (`by`, events held unless said), standard competition ranking.
-    Two queries whatever the number of unions: the unions with their roll-up rows, the quota rules."""
+    One statement whatever the number of unions: the unions with their roll-up rows and the quota rules."""
     by = ranking_metric_valid(by)
     unions, figures = [], {}
-    for union, stats in unions_with_year_stats(union=province, year=year):
+    below, quotas = unions_with_year_stats_and_quotas(union=province, year=year)
+    for union, stats in below:
         if union_counted_in(union, year=year):
             unions.append(union)
             if stats is not None:
                 figures[union.pk] = {key: getattr(stats, key) for key in RANKING_METRICS}
-    quotas = quotas_by_level(year=year)
     return rankings_from_figures(province=province, unions=unions, figures=figures, quotas=quotas, by=by)
 
 
