@@ -17,6 +17,7 @@ Points are Decimals rounded to 0.01, so totals add up exactly and ties are real 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -328,7 +329,10 @@ def metric_values(*, stats: dict, quota: int) -> dict:
     return values
 
 
+@functools.lru_cache(maxsize=4096)
 def _as_fraction(number) -> Fraction:
+    """A scheme's number (weight, tier, cap…) exactly; cached, as a ranking scores every union with the same
+    few numbers (Fractions are immutable)."""
     return Fraction(Decimal(str(number)))
 
 
@@ -344,12 +348,44 @@ def _display(value) -> int | float:
     return value
 
 
+@functools.lru_cache(maxsize=1024)
+def _limit(weight, cap) -> tuple[Fraction, float]:
+    """An item's most points (its weight, or its cap when lower), exactly and as shown."""
+    limit = _as_fraction(weight) if cap is None else min(_as_fraction(weight), _as_fraction(cap))
+    return limit, float(_cents(limit))
+
+
+@functools.lru_cache(maxsize=1024)
+def _tier_table(weight, cap, tiers: tuple) -> tuple[tuple[int, int, Decimal], ...]:
+    """A tiered item's tiers as (threshold numerator, threshold denominator, points): the points a union
+    reaching that threshold scores, the same for every union (computed once per scheme)."""
+    limit, _shown = _limit(weight, cap)
+    table = []
+    for at_least, fraction in tiers:
+        threshold = _as_fraction(at_least)
+        points = _cents(min(_as_fraction(weight) * _as_fraction(fraction), limit))
+        table.append((threshold.numerator, threshold.denominator, points))
+    return tuple(table)
+
+
+def _tier_points(value: int | Fraction, table: tuple[tuple[int, int, Decimal], ...]) -> Decimal:
+    """The most points of the tiers `value` reaches (0 when none): the weight times the highest fraction
+    reached, capped, in cents (rounding is monotonic, so the highest fraction gives the most cents)."""
+    numerator, denominator = value.numerator, value.denominator
+    best = Decimal("0.00")
+    for at_least_numerator, at_least_denominator, points in table:
+        # value >= at_least, in integers (denominators are positive)
+        if numerator * at_least_denominator >= at_least_numerator * denominator and points > best:
+            best = points
+    return best
+
+
 def score_items(*, items: Sequence[dict], stats: dict, quota: int) -> dict:
     """Score one union. Returns ``{"breakdown": [...], "base", "bonus", "score" (Decimals), "vetoes": [keys]}``."""
     values = metric_values(stats=stats, quota=quota)
     breakdown, base, bonus, vetoes = [], Decimal(0), Decimal(0), []
     for item in items:
-        value = values[item["metric"]]
+        value = values[item["metric"]]  # an int or a Fraction: both compare and multiply exactly
         line = {
             "key": item["key"],
             "label": item["label"],
@@ -358,23 +394,23 @@ def score_items(*, items: Sequence[dict], stats: dict, quota: int) -> dict:
             "value": _display(value),
         }
         if item["kind"] == "veto":
-            fired = VETO_OPS[item["op"]](Fraction(value), _as_fraction(item["threshold"]))
+            fired = VETO_OPS[item["op"]](value, _as_fraction(item["threshold"]))
             line.update(points=0.0, max_points=0.0, vetoed=fired)
             if fired:
                 vetoes.append(item["key"])
             breakdown.append(line)
             continue
-        weight = _as_fraction(item["weight"])
-        limit = weight if item.get("cap") is None else min(weight, _as_fraction(item["cap"]))
+        limit, max_points = _limit(item["weight"], item.get("cap"))
         if "per_unit" in item:
-            raw = Fraction(value) * _as_fraction(item["per_unit"])
+            points = _cents(min(value * _as_fraction(item["per_unit"]), limit))
         else:
-            reached = [
-                _as_fraction(t["fraction"]) for t in item["tiers"] if Fraction(value) >= _as_fraction(t["at_least"])
-            ]
-            raw = weight * (max(reached) if reached else Fraction(0))
-        points = _cents(min(raw, limit))
-        line.update(points=float(points), max_points=float(_cents(limit)))
+            points = _tier_points(
+                value,
+                _tier_table(
+                    item["weight"], item.get("cap"), tuple((t["at_least"], t["fraction"]) for t in item["tiers"])
+                ),
+            )
+        line.update(points=float(points), max_points=max_points)
         breakdown.append(line)
         if item["kind"] == "bonus":
             bonus += points

@@ -4,14 +4,16 @@ published year is read from its frozen snapshot."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 
-from oversight.rollup.models import UnionYearStats
-from oversight.rollup.selectors import quota_for
-from shared.unions.archiving import union_children_counted, union_children_left_out
+from oversight.rollup.models import QuotaRule, UnionYearStats
+from oversight.rollup.selectors import quotas_by_level, quotas_from_rules, unions_with_year_stats
+from shared.unions.archiving import union_counted_in
 from shared.unions.models import Union
 from tenants.stats.selectors import STAT_KEYS
 
@@ -27,8 +29,33 @@ def scheme_get(*, city: Union, year: int) -> AssessmentScheme | None:
 
 def scheme_items_for(*, city: Union, year: int) -> list[dict]:
     """The city's items for `year`: its saved scheme, or the default scheme when none was saved."""
-    scheme = scheme_get(city=city, year=year)
-    return scheme.items if scheme is not None else default_items()
+    items = AssessmentScheme.objects.filter(city=city, year=year).values_list("items", flat=True).first()
+    return items if items is not None else default_items()
+
+
+def _json(model, field: str, value):
+    return model._meta.get_field(field).from_db_value(value, None, connection) if value is not None else None
+
+
+def _year_context(*, city: Union, year: int) -> tuple[bool, list[dict], dict[str, int], bool]:
+    """What the city's assessment of `year` needs besides the unions, in one statement: whether a live
+    publication freezes it, the scheme's items (the default when none was saved), the quota of each level and
+    whether there are adjustments to read."""
+    sql = (
+        f"SELECT EXISTS (SELECT 1 FROM {Publication._meta.db_table} p"
+        "   WHERE p.city_id = %(city)s AND p.year = %(year)s AND p.reopened_at IS NULL),"
+        f" (SELECT s.items FROM {AssessmentScheme._meta.db_table} s WHERE s.city_id = %(city)s AND s.year = %(year)s),"
+        f" (SELECT json_object_agg(q.level, q.min_events_held) FROM {QuotaRule._meta.db_table} q"
+        "   WHERE q.year = %(year)s),"
+        f" EXISTS (SELECT 1 FROM {Adjustment._meta.db_table} a WHERE a.city_id = %(city)s AND a.year = %(year)s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"city": city.pk, "year": year})
+        published, items, rules, adjusted = cursor.fetchone()
+    items = _json(AssessmentScheme, "items", items)
+    rules = json.loads(rules) if isinstance(rules, str) else rules or {}
+    quotas = quotas_from_rules(year=year, rules={level: int(minimum) for level, minimum in rules.items()})
+    return published, items if items is not None else default_items(), quotas, adjusted
 
 
 def scheme_view(*, city: Union, year: int) -> dict:
@@ -121,21 +148,35 @@ def assessment_rows(
     return rank_rows(rows)
 
 
-def assessment_live_rows(*, city: Union, year: int, items: list[dict] | None = None) -> list[dict]:
-    """Current (unpublished) scores of the city's child unions, from the roll-up: four queries plus one per
-    union level for the quota, whatever the number of unions."""
+def assessment_live_rows(
+    *,
+    city: Union,
+    year: int,
+    items: list[dict] | None = None,
+    unions_with_stats: list[tuple[Union, UnionYearStats | None]] | None = None,
+    quotas: dict[str, int] | None = None,
+    adjusted: bool = True,
+) -> list[dict]:
+    """Current (unpublished) scores of the city's child unions, from the roll-up, in a fixed number of queries
+    whatever the number of unions (the unions left-joined to their roll-up rows, the scheme, the adjustments,
+    the quota rules). What the caller has already read it passes: `unions_with_stats` (the children as
+    unions_with_year_stats gives them), `quotas` by level, `adjusted` False when there is no adjustment."""
+    if unions_with_stats is None:
+        unions_with_stats = unions_with_year_stats(union=city, year=year, below=False)
     # Archived unions are left out from the year they were archived (unions.archiving).
-    unions = list(union_children_counted(union=city, year=year))
+    counted = [(union, stats) for union, stats in unions_with_stats if union_counted_in(union, year=year)]
+    unions = [union for union, _stats in counted]
     items = items if items is not None else scheme_items_for(city=city, year=year)
-    stats_rows = UnionYearStats.objects.filter(union__in=unions, year=year)
     stats_by_union, computed_at = {}, {}
-    for row in stats_rows:
-        stats_by_union[row.union_id] = row.as_stats()
-        computed_at[row.union_id] = row.computed_at.isoformat()
+    for union, row in counted:
+        if row is not None:
+            stats_by_union[union.pk] = row.as_stats()
+            computed_at[union.pk] = row.computed_at.isoformat()
     adjustments_by_union: dict[int, list[dict]] = defaultdict(list)
-    for adjustment in adjustment_list(city=city, year=year):
-        adjustments_by_union[adjustment.union_id].append(adjustment_as_dict(adjustment))
-    quota_by_level = {level: quota_for(year=year, level=level) for level in {union.level for union in unions}}
+    if adjusted:
+        for adjustment in adjustment_list(city=city, year=year):
+            adjustments_by_union[adjustment.union_id].append(adjustment_as_dict(adjustment))
+    quota_by_level = quotas if quotas is not None else quotas_by_level(year=year)
     return assessment_rows(
         unions=unions,
         items=items,
@@ -146,14 +187,22 @@ def assessment_live_rows(*, city: Union, year: int, items: list[dict] | None = N
     )
 
 
+def _left_out(unions_with_stats: list[tuple[Union, UnionYearStats | None]], year: int) -> list[dict]:
+    return [
+        {"code": union.code, "name": union.name, "archived_on": union.archived_on.isoformat()}
+        for union, _stats in unions_with_stats
+        if not union_counted_in(union, year=year)
+    ]
+
+
 def assessment_view(*, city: Union, year: int) -> dict:
     """Everything the city sees of a year: the scheme in force and the ranked rows, frozen when published, and
-    which archived unions the year leaves out."""
-    left_out = [
-        {"code": union.code, "name": union.name, "archived_on": union.archived_on.isoformat()}
-        for union in union_children_left_out(union=city, year=year)
-    ]
-    publication = publication_live(city=city, year=year)
+    which archived unions the year leaves out. Two statements while the year is open and nobody adjusted a
+    score (the children with their roll-up rows; the publication, scheme, quotas and adjustments at once),
+    one more to read the publication or the adjustments when there are some."""
+    children = unions_with_year_stats(union=city, year=year, below=False)
+    published, items, quotas, adjusted = _year_context(city=city, year=year)
+    publication = publication_live(city=city, year=year) if published else None
     if publication is not None:
         return {
             "year": year,
@@ -161,16 +210,18 @@ def assessment_view(*, city: Union, year: int) -> dict:
             "published_at": publication.published_at.isoformat(),
             "scheme": publication.snapshot["scheme"],
             "rows": publication.snapshot["rows"],
-            "left_out": left_out,
+            "left_out": _left_out(children, year),
         }
-    items = scheme_items_for(city=city, year=year)
+    rows = assessment_live_rows(
+        city=city, year=year, items=items, unions_with_stats=children, quotas=quotas, adjusted=adjusted
+    )
     return {
         "year": year,
         "published": False,
         "published_at": None,
         "scheme": items,
-        "rows": assessment_live_rows(city=city, year=year, items=items),
-        "left_out": left_out,
+        "rows": rows,
+        "left_out": _left_out(children, year),
     }
 
 

@@ -5,8 +5,10 @@ never from a loop over their schemas."""
 from __future__ import annotations
 
 import datetime
+import json
 import math
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
@@ -15,7 +17,7 @@ from django.utils.translation import gettext as _
 from oversight.assessment.scoring import competition_ranks
 from shared.catalogues.models import Department
 from shared.core.exceptions import ApplicationError
-from shared.unions.archiving import union_below_counted
+from shared.unions.archiving import union_below_counted, union_counted_in
 from shared.unions.models import Union, UnionLevel
 from tenants.cases.models import Case
 from tenants.events.models import Event
@@ -44,6 +46,78 @@ def rollup_for_city(*, city: Union, year: int) -> QuerySet[UnionYearStats]:
     # Archived unions leave the figures from the year they were archived (unions.archiving).
     counted = union_below_counted(union=city, year=year)
     return UnionYearStats.objects.filter(union__in=counted, year=year).select_related("union")
+
+
+def _converters(fields) -> list[tuple[int, object]]:
+    """(position, field) of the fields whose raw value needs converting (JSON decoded), as a queryset does."""
+    return [(index, field) for index, field in enumerate(fields) if hasattr(field, "from_db_value")]
+
+
+def _from_row(model, names: list[str], converters, values: tuple):
+    values = list(values)
+    for index, field in converters:
+        values[index] = field.from_db_value(values[index], None, connection)
+    return model.from_db(connection.alias, names, values)
+
+
+def _unions_with_year_stats(
+    *, union: Union, year: int, below: bool, quotas: bool
+) -> tuple[list[tuple[Union, UnionYearStats | None]], dict[str, int] | None]:
+    union_fields = Union._meta.concrete_fields
+    stats_fields = UnionYearStats._meta.concrete_fields
+    columns = [f'u."{field.column}"' for field in union_fields] + [f's."{field.column}"' for field in stats_fields]
+    unions, stats = Union._meta.db_table, UnionYearStats._meta.db_table
+    params: list = []
+    if quotas:  # the year's quota rules, the same on every row
+        columns.append(
+            f"(SELECT json_object_agg(q.level, q.min_events_held) FROM {QuotaRule._meta.db_table} q WHERE q.year = %s)"
+        )
+        params.append(year)
+    where = "u.parent_id = %s"
+    params += [year, union.pk]
+    if below:
+        where = f"(u.parent_id = %s OR u.parent_id IN (SELECT c.id FROM {unions} c WHERE c.parent_id = %s))"
+        params.append(union.pk)
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {unions} u LEFT JOIN {stats} s ON s.union_id = u.id AND s.year = %s "
+        f"WHERE {where} ORDER BY u.region_code, u.code"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    width, end = len(union_fields), len(union_fields) + len(stats_fields)
+    union_names, stats_names = [f.attname for f in union_fields], [f.attname for f in stats_fields]
+    union_converters, stats_converters = _converters(union_fields), _converters(stats_fields)
+    pairs = [
+        (
+            _from_row(Union, union_names, union_converters, row[:width]),
+            _from_row(UnionYearStats, stats_names, stats_converters, row[width:end])
+            if row[width] is not None
+            else None,
+        )
+        for row in rows
+    ]
+    if not quotas:
+        return pairs, None
+    rules = (rows[0][end] if rows else None) or {}
+    rules = json.loads(rules) if isinstance(rules, str) else rules
+    return pairs, quotas_from_rules(year=year, rules={level: int(minimum) for level, minimum in rules.items()})
+
+
+def unions_with_year_stats(*, union: Union, year: int, below: bool = True) -> list[tuple[Union, UnionYearStats | None]]:
+    """Every union below `union` (`below`: a province's cities and their counties; otherwise its children
+    only), archived ones included, in registry order, each with its roll-up row of `year` or None: one
+    statement (the unions left-joined to the roll-up on (union, year)), whatever the number of unions.
+    `union_below` and `union_children` say the same in the ORM."""
+    return _unions_with_year_stats(union=union, year=year, below=below, quotas=False)[0]
+
+
+def unions_with_year_stats_and_quotas(
+    *, union: Union, year: int, below: bool = True
+) -> tuple[list[tuple[Union, UnionYearStats | None]], dict[str, int]]:
+    """unions_with_year_stats and the quota of each level for `year` (quotas_by_level), in the same statement."""
+    pairs, quotas = _unions_with_year_stats(union=union, year=year, below=below, quotas=True)
+    return pairs, quotas
 
 
 def overdue_by_department_for_city(*, city: Union, year: int) -> list[dict]:
@@ -133,14 +207,14 @@ def _row_from_rollup(*, union: Union, year: int, today: datetime.date, quota: in
 def compliance_for_city(*, city: Union, year: int, today: datetime.date | None = None) -> list[dict]:
     """One row per union below `city` (a city's counties; a province's cities and their counties), in registry
     order (a city, then its counties): quota of its level, events held and planned, pace and when the figures
-    were computed. A fixed number of queries, whatever the number of unions."""
+    were computed. One statement (the unions with their roll-up rows and the year's quota rules), whatever the
+    number of unions."""
     today = today or timezone.localdate()
-    children = list(union_below_counted(union=city, year=year))
-    rows = {row.union_id: row for row in UnionYearStats.objects.filter(union__in=children, year=year)}
-    quotas = {level: quota_for(year=year, level=level) for level in {union.level for union in children}}
+    below, quotas = unions_with_year_stats_and_quotas(union=city, year=year)
     return [
-        _row_from_rollup(union=union, year=year, today=today, quota=quotas[union.level], stats=rows.get(union.pk))
-        for union in children
+        _row_from_rollup(union=union, year=year, today=today, quota=quotas[union.level], stats=stats)
+        for union, stats in below
+        if union_counted_in(union, year=year)
     ]
 
 
@@ -198,20 +272,26 @@ def rankings_from_figures(
 def rankings_for_province(*, province: Union, year: int, by: str | None = None) -> dict:
     """Rankings of the province's cities (a city's own figures plus its counties') and of all its counties
     province-wide, by one roll-up figure (`by`, events held unless said), standard competition ranking.
-    Three queries whatever the number of unions: the unions, their roll-up rows, the quota rules."""
+    One statement whatever the number of unions: the unions with their roll-up rows and the quota rules."""
     by = ranking_metric_valid(by)
-    unions = list(union_below_counted(union=province, year=year))
-    figures = {
-        row["union_id"]: row
-        for row in UnionYearStats.objects.filter(union__in=unions, year=year).values("union_id", *RANKING_METRICS)
-    }
-    quotas = quotas_by_level(year=year)
+    unions, figures = [], {}
+    below, quotas = unions_with_year_stats_and_quotas(union=province, year=year)
+    for union, stats in below:
+        if union_counted_in(union, year=year):
+            unions.append(union)
+            if stats is not None:
+                figures[union.pk] = {key: getattr(stats, key) for key in RANKING_METRICS}
     return rankings_from_figures(province=province, unions=unions, figures=figures, quotas=quotas, by=by)
 
 
 def quotas_by_level(*, year: int) -> dict[str, int]:
     """The quota of every level for `year` in one query (QuotaRule rows, else the defaults of quota_for)."""
     rules = dict(QuotaRule.objects.filter(year=year).values_list("level", "min_events_held"))
+    return quotas_from_rules(year=year, rules=rules)
+
+
+def quotas_from_rules(*, year: int, rules: dict[str, int]) -> dict[str, int]:
+    """The quota of every level for `year` from that year's QuotaRule rows ({level: minimum}) already read."""
     return {
         level: rules[level] if level in rules else _default_quota(year=year, level=level) for level in UnionLevel.values
     }

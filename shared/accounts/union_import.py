@@ -1,14 +1,15 @@
-"""Import unions from one .xlsx sheet: a city with its counties and each one's first administrator.
+"""Import unions from one .xlsx sheet: provinces, cities, counties and each one's first administrator.
 
 The first non-blank row is the header; columns are matched by their Chinese label or their English name:
 
-    代码 code · 名称 name · 级别 level (市/县, city/county) · 上级代码 parent · 行政区划代码 region ·
+    代码 code · 名称 name · 级别 level (省/市/县, province/city/county) · 上级代码 parent · 行政区划代码 region ·
     域名 domain (empty: <code>.<base domain>) · 管理员用户名 admin_username · 管理员邮箱 admin_email ·
     管理员姓名 admin_name
 
-Rows run in order, each all or nothing (the union, its schema and its administrator's invitation), so a county
-may name a city made a few rows above. A bad row is reported with its reasons and leaves nothing behind; it
-never stops the rows after it.
+The tree is the one `union_create` holds: a province (省总工会, region like 330000) has no parent; a city names
+its province or none; a county names its city. Rows run in order, each all or nothing (the union, its schema
+and its administrator's invitation), so a row may name a parent made a few rows above (or already in the
+platform). A bad row is reported with its reasons and leaves nothing behind; it never stops the rows after it.
 """
 
 from __future__ import annotations
@@ -42,6 +43,10 @@ COLUMN_LABELS = {
 }
 REQUIRED = ("code", "name", "level", "region_code", "admin_username", "admin_email")
 LEVELS = {
+    "省": UnionLevel.PROVINCE,
+    "省级": UnionLevel.PROVINCE,
+    "省总工会": UnionLevel.PROVINCE,
+    "province": UnionLevel.PROVINCE,
     "市": UnionLevel.CITY,
     "市级": UnionLevel.CITY,
     "市总工会": UnionLevel.CITY,
@@ -151,7 +156,9 @@ def unions_import_xlsx(
         data = {name: _text(values[index]) if index < len(values) else "" for index, name in columns.items()}
         level = LEVELS.get(_label(data.get("level")))
         if level is None:
-            report.rejected.append({"row": number, "errors": {"level": [_("Write 市 (city) or 县 (county).")]}})
+            report.rejected.append(
+                {"row": number, "errors": {"level": [_("Write 省 (province), 市 (city) or 县 (county).")]}}
+            )
             continue
         code = data["code"].lower()
         domain = data.get("domain") or f"{code}.{settings.UNION_BASE_DOMAIN}"
@@ -177,3 +184,59 @@ def unions_import_xlsx(
                 {"row": number, "code": union.code, "name": union.name, "username": invitation.username, "url": url}
             )
     return report
+
+
+# The template's second sheet: how to fill the first (the import reads the first sheet only, so the examples
+# here are never imported by mistake).
+TEMPLATE_NOTES = [
+    ["列", "说明"],
+    ["代码", "工会代码：2–40 位小写字母、数字或下划线，以字母开头，也是默认域名的前缀"],
+    ["名称", "工会全称，如 浙江省总工会、衢州市总工会、柯城区总工会"],
+    ["级别", "省 / 市 / 县（也可写 province / city / county）"],
+    ["上级代码", "省：留空；市：所属省总工会的代码，或留空；县：所属市总工会的代码（必填）"],
+    [
+        "行政区划代码",
+        "六位数字；省以 0000 结尾（如 330000），市须在所属省的区划内（如 330800），县须在所属市的区划内（如 330802）",
+    ],
+    ["域名", "可留空：<代码>.<平台域名>"],
+    ["管理员用户名 / 管理员邮箱 / 管理员姓名", "首位管理员，收到邮件邀请链接后设置密码"],
+    [],
+    [
+        "规则",
+        "按行顺序导入；上级须在平台中已存在，或在本表更靠前的行中；每一行要么全部创建，要么什么都不创建，出错的行会在报告中说明原因，不影响其他行",
+    ],
+    [],
+    ["示例（请填写在第一张工作表中）"],
+    [labels[0] for labels in COLUMN_LABELS.values()],
+    ["zhejiang", "浙江省总工会", "省", "", "330000", "", "zj.admin", "zj@example.com", "张三"],
+    ["quzhou", "衢州市总工会", "市", "zhejiang", "330800", "", "qz.admin", "qz@example.com", "李四"],
+    ["kecheng", "柯城区总工会", "县", "quzhou", "330802", "", "kc.admin", "kc@example.com", "王五"],
+]
+
+
+def unions_import_template() -> bytes:
+    """The .xlsx to fill in: the first sheet has the headings the import reads, the second how to fill them in,
+    with an example of a province, one of its cities and one of that city's counties."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "工会"
+    sheet.append([labels[0] for labels in COLUMN_LABELS.values()])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for column, width in zip("ABCDEFGHI", (14, 22, 8, 12, 14, 24, 16, 24, 12), strict=True):
+        sheet.column_dimensions[column].width = width
+    notes = workbook.create_sheet("说明")
+    for row in TEMPLATE_NOTES:
+        notes.append(row)
+    for cell in notes[1]:
+        cell.font = Font(bold=True)
+    notes.column_dimensions["A"].width = 36
+    notes.column_dimensions["B"].width = 90
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

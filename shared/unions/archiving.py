@@ -77,6 +77,11 @@ def unions_counted_in(queryset: QuerySet[Union], *, year: int) -> QuerySet[Union
     return queryset.filter(Q(archived_on__isnull=True) | Q(archived_on__year__gt=year))
 
 
+def union_counted_in(union: Union, *, year: int) -> bool:
+    """What unions_counted_in says of one union already fetched: never archived, or archived in a later year."""
+    return union.archived_on is None or union.archived_on.year > year
+
+
 def union_children_counted(*, union: Union, year: int) -> QuerySet[Union]:
     """The children of `union` that its figures of `year` count (the roll-up, compliance, the assessment)."""
     return unions_counted_in(union_children(union=union), year=year)

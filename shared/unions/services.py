@@ -42,6 +42,8 @@ def _validate_union(*, code: str, name: str, level: str, parent_code: str | None
         errors.add("level", _("The level must be “province”, “city” or “county”."))
     if not REGION_RE.match(region_code):
         errors.add("region", _("A region code is six digits (行政区划代码), e.g. 330802."))
+    elif level == UnionLevel.PROVINCE and not region_code.endswith("0000"):
+        errors.add("region", _("A province's region code ends in 0000, e.g. 330000."))
     _check_domain(domain, errors)
     parent = _check_parent(parent_code, level=level, region_code=region_code, errors=errors)
     errors.raise_if_any(_("The union cannot be created."))

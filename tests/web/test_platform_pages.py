@@ -118,3 +118,24 @@ def test_only_superusers_import(world):
     not_a_sheet.force_login(User.objects.create_superuser(username="root-q", password="x-pass-123", email="q@e.com"))
     refused = not_a_sheet.post("/unions/import/", {"file": SimpleUploadedFile("unions.xlsx", b"not a zip")})
     assert refused.status_code == 400 and "xlsx" in refused.content.decode()
+
+
+def test_the_import_template_documents_provinces(world, root):
+    from openpyxl import load_workbook
+
+    response = root.get("/unions/import/template/")
+    assert response.status_code == 200 and "union-import-template.xlsx" in response["Content-Disposition"]
+    book = load_workbook(io.BytesIO(response.content))
+    assert [c.value for c in book.worksheets[0][1]][:5] == ["代码", "名称", "级别", "上级代码", "行政区划代码"]
+    assert book.worksheets[0].max_row == 1  # nothing to import by mistake
+    notes = "\n".join(str(v) for row in book.worksheets[1].iter_rows(values_only=True) for v in row if v)
+    assert "省 / 市 / 县" in notes and "330000" in notes and "浙江省总工会" in notes
+    page = root.get("/unions/").content.decode()
+    assert "/unions/import/template/" in page and "级别（省/市/县）" in page
+
+
+def test_only_superusers_get_the_import_template(world):
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(world.user("tcity-admin"))
+    assert client.get("/unions/import/template/").status_code == 403
+    assert Client(HTTP_HOST="localhost").get("/unions/import/template/").status_code == 302

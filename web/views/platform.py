@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from shared.accounts.invitations import domain_origin
 from shared.accounts.onboarding import union_onboard
-from shared.accounts.union_import import unions_import_xlsx
+from shared.accounts.union_import import unions_import_template, unions_import_xlsx
 from shared.core.exceptions import ApplicationError
 from shared.unions.archiving import union_archive, union_delete, union_restore
 from shared.unions.models import Union, UnionLevel
@@ -122,6 +123,16 @@ def platform_union_import_view(request):
         except ApplicationError as error:
             apply_error(form, error)
     return _page(request, import_form=form, report=report, status=200 if report else 400)
+
+
+@superuser_required
+def platform_union_import_template_view(request):
+    """The sheet to fill in: the headings the import reads, and a second sheet on how to fill them in."""
+    response = HttpResponse(
+        unions_import_template(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="union-import-template.xlsx"'
+    return response
 
 
 def _union(code) -> Union:

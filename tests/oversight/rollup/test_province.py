@@ -234,3 +234,36 @@ def test_a_city_under_a_province_keeps_its_own_api(api, figures):
     body = client.get(f"/api/v1/city/compliance/?year={Y}").json()
     assert [row["union"]["code"] for row in body["results"]] == ["pcounty1", "pcounty2"]
     assert client.get("/api/v1/city/unions/qcounty/events/").status_code == 404
+
+
+@pytest.mark.parametrize(("overseer", "below"), [("tprov", True), ("tprov", False), ("pcity", True), ("tcity", False)])
+def test_unions_with_year_stats_is_the_orm_in_one_statement(world, figures, overseer, below):
+    """The one-statement read of the unions below (or the children) with their roll-up rows gives the same
+    unions in the same order as union_below / union_children, archived ones included, and the same rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from oversight.rollup.models import UnionYearStats
+    from oversight.rollup.selectors import unions_with_year_stats
+    from shared.unions.selectors import union_children
+
+    union = world.union(overseer)
+    Union.objects.filter(code="pcounty2").update(archived_on=datetime.date(Y, 6, 1))
+    UnionYearStats.objects.filter(union__code="qcounty", year=Y).delete()  # not rolled up yet
+    with CaptureQueriesContext(connection) as queries:
+        pairs = unions_with_year_stats(union=union, year=Y, below=below)
+    assert len(queries) == 1
+    expected = list(union_below(union=union) if below else union_children(union=union))
+    assert [u.code for u, _stats in pairs] == [u.code for u in expected]
+    assert [(u.pk, u.level, u.parent_id, u.archived_on) for u, _s in pairs] == [
+        (u.pk, u.level, u.parent_id, u.archived_on) for u in expected
+    ]
+    rows = {row.union_id: row for row in UnionYearStats.objects.filter(year=Y)}
+    for union, stats in pairs:
+        if union.pk not in rows:
+            assert stats is None
+            continue
+        assert stats.as_stats() == rows[union.pk].as_stats() and stats.computed_at == rows[union.pk].computed_at
+        assert isinstance(stats.events_held_by_month, list) and isinstance(stats.cases_overdue_by_department, dict)
+    if overseer == "tprov" and below:
+        assert any(stats is None for u, stats in pairs if u.code == "qcounty")

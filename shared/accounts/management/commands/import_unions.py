@@ -6,8 +6,8 @@ from shared.core.exceptions import ApplicationError
 
 class Command(BaseCommand):
     help = (
-        "Create unions (a city, its counties) and invite their first administrators from one .xlsx sheet "
-        "(columns 代码 名称 级别 上级代码 行政区划代码 域名 管理员用户名 管理员邮箱 管理员姓名), with a row-by-row "
+        "Create unions (provinces, cities, counties) and invite their first administrators from one .xlsx sheet "
+        "(province, city and county rows; columns 代码 名称 级别 上级代码 行政区划代码 域名 管理员用户名 管理员邮箱 管理员姓名), with a row-by-row "
         "report; each row is all or nothing."
     )
 
