@@ -96,11 +96,29 @@ def _schema_tables(cursor, schema: str) -> list[tuple[str, list[str]]]:
     return [(name, columns) for name, columns in cursor.fetchall() if name not in SKIPPED_TABLES]
 
 
+def _unconstrained_references() -> list[tuple[str, str, str, bool]]:
+    """(table, column, public table, not null) of the unions' links into public tables that the database does
+    not enforce (db_constraint=False, e.g. an event's invited unions): the catalogue cannot show those, the
+    models do."""
+    tenant_only = set(settings.TENANT_APPS) - set(settings.SHARED_APPS)
+    return [
+        (model._meta.db_table, field.column, field.related_model._meta.db_table, not field.null)
+        for config in apps.get_app_configs()
+        if config.name in tenant_only
+        for model in config.get_models(include_auto_created=True)
+        for field in model._meta.concrete_fields
+        if field.many_to_one
+        and not field.db_constraint
+        and field.related_model._meta.app_config.name not in tenant_only
+    ]
+
+
 def _public_references(cursor, schema: str) -> list[dict]:
     cursor.execute(PUBLIC_REFERENCES_SQL, [_qi(schema)])
+    found = set(cursor.fetchall()) | set(_unconstrained_references())
     references = [
         {"table": table, "column": column, "target": target, "not_null": not_null}
-        for table, column, target, not_null in cursor.fetchall()
+        for table, column, target, not_null in sorted(found)
     ]
     unknown = sorted({ref["target"] for ref in references} - set(NATURAL_KEYS))
     if unknown:

@@ -48,8 +48,14 @@ class Event(models.Model):
     departments = models.ManyToManyField(
         "catalogues.Department", verbose_name=_("partner departments"), blank=True, related_name="+"
     )
+    # No foreign-key constraint into public.unions_union (db_constraint=False), for two reasons. Each union's
+    # constraint put two triggers on unions_union, so at 1,000 unions every connection reread 2,000 of them
+    # after any change of that table's foreign keys (a union created or removed): creation cost grew with the
+    # number of unions (issue 11). And a union invited by a sibling's event could not be discarded: the
+    # invitation in the sibling's schema blocked the delete. Reads go through the join to unions_union, so an
+    # invitation of a removed union simply disappears (ids come from a sequence and are never reused).
     invited_unions = models.ManyToManyField(
-        "unions.Union", verbose_name=_("invited unions"), blank=True, related_name="+"
+        "unions.Union", verbose_name=_("invited unions"), blank=True, related_name="+", db_constraint=False
     )
     # Preparation checklist (做足功课).
     prep_laws_studied = models.BooleanField(_("laws and regulations studied"), default=False)
