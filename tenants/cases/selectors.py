@@ -90,6 +90,14 @@ def case_list(*, filters: dict | None = None, today: datetime.date | None = None
     return filtered(CaseFilter, filters=filters, queryset=queryset)
 
 
+def case_table(*, filters: dict | None = None, today: datetime.date | None = None) -> QuerySet[Case]:
+    """Cases as the pages' case tables show them (title, kind, source, status, submitter, department,
+    deadline, overdue): case_list without the history, event, topic, enterprise and dispute it loads for
+    details, which a list page of 20 would otherwise build some 250 objects for."""
+    queryset = case_list(filters=filters, today=today)
+    return queryset.select_related(None).select_related("department").prefetch_related(None)
+
+
 def case_get(*, case_id) -> Case:
     return case_queryset().get(pk=case_id)
 

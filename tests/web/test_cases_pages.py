@@ -142,3 +142,24 @@ def test_step_forms_only_parse_the_services_name_what_is_missing(page, make_case
     with in_union("tcounty1"):
         assert Case.objects.get(pk=case.pk).satisfaction == 4
         assert Case.objects.get(pk=at_event.pk).status == "raised"
+
+
+def test_list_page_reads_no_history_and_does_not_grow_with_the_page(page, make_case, in_union, world):
+    """The list shows each case's department and overdue mark without loading its history, event or enterprise;
+    its statements are the same for 2 cases as for 12."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _referred_overdue(make_case, in_union, world)
+    make_case("tcounty1", title="第二个问题")
+    client = page("tcounty1-staff", "tcounty1")
+    with CaptureQueriesContext(connection) as few:
+        content = client.get("/cases/").content.decode()
+    department = Department.objects.first().name
+    assert "逾期未办的问题" in content and department in content
+    assert not any("cases_casetransition" in query["sql"] for query in few.captured_queries)
+    for n in range(10):
+        make_case("tcounty1", title=f"更多的问题{n}")
+    with CaptureQueriesContext(connection) as more:
+        assert "更多的问题9" in client.get("/cases/").content.decode()
+    assert len(more.captured_queries) == len(few.captured_queries)

@@ -13,7 +13,7 @@ from tenants.attachments.selectors import attachment_list
 from tenants.cases.exports import case_list_xlsx
 from tenants.cases.masking import may_see_contact
 from tenants.cases.models import Case
-from tenants.cases.selectors import case_get, case_list
+from tenants.cases.selectors import case_get, case_list, case_table
 from tenants.cases.services import case_correct, case_raise
 from tenants.cases.workflow import STEPS, case_allowed_actions
 from tenants.enterprises.selectors import enterprise_list
@@ -44,18 +44,18 @@ def _case_or_404(case_id) -> Case:
         raise Http404(_("No such case.")) from None
 
 
-def _filtered_cases(request):
+def _filtered_cases(request, selector=case_list):
     try:
-        return case_list(filters=filter_params(request, FILTERS))
+        return selector(filters=filter_params(request, FILTERS))
     except ApplicationError:
         messages.error(request, _("Some filters are not valid; showing all cases."))
-        return case_list()
+        return selector()
 
 
 @member_required
 def case_list_view(request):
     form = CaseFilterForm(request.GET or None)
-    page = paginate(request, _filtered_cases(request))
+    page = paginate(request, _filtered_cases(request, selector=case_table))
     return render(
         request,
         "web/cases/list.html",
