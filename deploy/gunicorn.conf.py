@@ -16,6 +16,10 @@ workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2
 # (context variables) keep their per-request state per thread; each thread keeps its own database connection.
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# Threaded workers keep connections alive, sync ones did not. The idle time must outlast the client's: nginx
+# keeps its upstream connections 60 s (deploy/nginx), and a request sent on a connection the server is closing
+# at that moment is lost (a POST is not retried: the user sees an error). Seen with 2 s, gunicorn's default.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "75"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 preload_app = True
 # Django writes one access line per request with the union's code (config.logging); gunicorn's own access
