@@ -42,6 +42,13 @@ class RecordDaysSerializer(serializers.Serializer):
     unions = RecordDaysUnionSerializer(many=True)
 
 
+SET_SCHEMA = extend_schema(
+    summary="Set the days the unions below have to complete a held event's record (administrators)",
+    request=RecordDaysInputSerializer,
+    responses=RecordDaysSerializer,
+)
+
+
 class RecordDaysView(APIView):
     permission_classes = [IsOverseeingUnionAdminToWrite]
 
@@ -57,20 +64,12 @@ class RecordDaysView(APIView):
     def get(self, request):
         return Response(self._body(request.tenant))
 
-    @extend_schema(
-        summary="Set the days the unions below have to complete a held event's record (administrators)",
-        request=RecordDaysInputSerializer,
-        responses=RecordDaysSerializer,
-    )
+    @SET_SCHEMA
     def put(self, request):
         data = validated(RecordDaysInputSerializer, request.data)
         level_record_days_set(union=request.tenant, days=data["days"], actor=request.user)
         return Response(self._body(request.tenant))
 
-    @extend_schema(
-        summary="Set the days the unions below have to complete a held event's record (administrators)",
-        request=RecordDaysInputSerializer,
-        responses=RecordDaysSerializer,
-    )
-    def patch(self, request):
+    @SET_SCHEMA
+    def patch(self, request):  # the body is one field: a PATCH is a PUT
         return self.put(request)

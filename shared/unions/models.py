@@ -66,10 +66,7 @@ class Union(TenantMixin):
         (so a union created later under that parent has its level's days from the start)."""
         if self.event_record_days is not None:
             return self.event_record_days
-        parent = self.parent if self.parent_id is not None else None
-        if parent is not None and parent.record_days_below is not None:
-            return parent.record_days_below
-        return DEFAULT_EVENT_RECORD_DAYS
+        return self.parent.level_record_days if self.parent_id is not None else DEFAULT_EVENT_RECORD_DAYS
 
     @property
     def level_record_days(self) -> int:

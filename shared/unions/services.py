@@ -186,14 +186,17 @@ def union_discard(*, union: Union) -> None:
 MAX_EVENT_RECORD_DAYS = 90
 
 
+def _check_days(days: int | None, *, maximum: int) -> None:
+    """A number of record days: None (the default) or a whole number from 1 to `maximum`, else a field error."""
+    if days is not None and (isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= maximum):
+        errors = FieldErrors()
+        errors.add("days", _("Between 1 and %(max)d days.") % {"max": maximum})
+        errors.raise_if_any()
+
+
 def union_set_event_record_days(*, union: Union, days: int | None) -> Union:
     """The days a held event of `union` has to complete its record in (1 to 90); None: the default (7)."""
-    if days is not None and (
-        isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_EVENT_RECORD_DAYS
-    ):
-        errors = FieldErrors()
-        errors.add("days", _("Between 1 and %(max)d days.") % {"max": MAX_EVENT_RECORD_DAYS})
-        errors.raise_if_any()
+    _check_days(days, maximum=MAX_EVENT_RECORD_DAYS)
     union.event_record_days = days
     union.save(update_fields=["event_record_days"])
     return union
@@ -210,12 +213,7 @@ def union_record_days_below_set(*, union: Union, days: int | None) -> Union:
         raise ApplicationError(
             _("Only a city or province union sets the days for the unions below it."), code="forbidden", status=403
         )
-    if days is not None and (
-        isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_LEVEL_RECORD_DAYS
-    ):
-        errors = FieldErrors()
-        errors.add("days", _("Between 1 and %(max)d days.") % {"max": MAX_LEVEL_RECORD_DAYS})
-        errors.raise_if_any()
+    _check_days(days, maximum=MAX_LEVEL_RECORD_DAYS)
     union.record_days_below = days
     union.save(update_fields=["record_days_below"])
     return union

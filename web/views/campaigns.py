@@ -92,6 +92,18 @@ class CampaignForm(forms.Form):
             for row in range(self.rows)
         ]
 
+    def campaign_fields(self) -> dict:
+        """What campaign_create and campaign_update both take from the form."""
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "description": data["description"],
+            "starts_on": data["starts_on"],
+            "ends_on": data["ends_on"],
+            "participants": [int(pk) for pk in data["participants"]],
+            "indicators": self.indicators(),
+        }
+
     def indicators(self) -> list[dict]:
         """The rows as the services take them; when editing, a row's id keeps that indicator, and a row
         marked "remove" is left out (the service refuses removing one with reported figures)."""
@@ -169,18 +181,8 @@ def campaign_create_view(request):
     initial = {"participants": [str(u.pk) for u in unions if u.pk != union.pk]}
     form = CampaignForm(request.POST or None, unions=unions, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            campaign = campaign_create(
-                owner=union,
-                actor=request.user,
-                title=data["title"],
-                description=data["description"],
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-                participants=[int(pk) for pk in data["participants"]],
-                indicators=form.indicators(),
-            )
+            campaign = campaign_create(owner=union, actor=request.user, **form.campaign_fields())
         except ApplicationError as error:
             apply_error(form, error)
         else:
@@ -231,23 +233,13 @@ def campaign_edit_view(request, campaign_id):
         rows = max(rows, sum(1 for key in request.POST if key.endswith("_name") and key.startswith("indicator_")))
     form = CampaignForm(request.POST or None, unions=unions, rows=rows, editing=True, initial=_edit_initial(campaign))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            campaign_update(
-                campaign=campaign,
-                union=union,
-                actor=request.user,
-                title=data["title"],
-                description=data["description"],
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-                participants=[int(pk) for pk in data["participants"]],
-                indicators=form.indicators(),
-            )
+            campaign_update(campaign=campaign, union=union, actor=request.user, **form.campaign_fields())
         except ApplicationError as error:
             apply_error(form, error)
         else:
-            messages.success(request, _("The campaign was saved: %(title)s") % {"title": data["title"]})
+            title = form.cleaned_data["title"]
+            messages.success(request, _("The campaign was saved: %(title)s") % {"title": title})
             return redirect("web:campaign-detail", campaign_id=campaign.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "web/campaigns/form.html", {"form": form, "campaign": campaign}, status=status)

@@ -18,15 +18,13 @@ from pathlib import Path
 
 import psycopg2
 import pytest
-from django.db import connection
 
 from oversight.assessment.models import Export
 from oversight.assessment.services import export_request
 from oversight.assessment.tasks import assessment_export_task
-from shared.unions.models import Union
-from shared.unions.services import union_create, union_discard
+from shared.unions.services import union_create
 from tests.oversight.rollup.conftest import committed_db  # noqa: F401 (a fixture)
-from tests.oversight.rollup.test_worker import test_database_url, wait_for
+from tests.oversight.rollup.test_worker import stop_and_discard, test_database_url, wait_for
 
 ROOT = Path(__file__).resolve().parents[3]
 YEAR = 2025
@@ -100,13 +98,4 @@ def test_an_export_whose_worker_is_killed_mid_build_is_built_again(
         finally:
             if blocker is not None:
                 blocker.close()
-            if worker is not None:
-                worker.terminate()
-                try:
-                    worker.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
-            connection.set_schema_to_public()
-            leftover = Union.objects.filter(code=code).first()
-            if leftover is not None:
-                union_discard(union=leftover)
+            stop_and_discard(worker, code=code)

@@ -5,20 +5,18 @@ union of its own and removes it in `finally`, like test_worker.py."""
 from __future__ import annotations
 
 import datetime
-import subprocess
 import uuid
 
 import pytest
 from django.db import connection
 
-from shared.unions.models import Union
-from shared.unions.services import union_create, union_discard
+from shared.unions.services import union_create
 from tenants.liaisons.models import LiaisonMessage
 from tenants.liaisons.tasks import liaison_referral_notify_task
 from tests.tenants.liaisons.helpers import SmtpSink, departments, free_port, liaison, referred
 
 from .conftest import broker_client
-from .test_worker import start_worker, wait_for
+from .test_worker import start_worker, stop_and_discard, wait_for
 
 
 @pytest.fixture
@@ -66,16 +64,7 @@ def test_a_real_worker_tells_the_liaison_of_a_committed_referral(
             assert "worker-test@dept.example.cn" in text and f"http://{code}.localhost" in text and "/d/" in text
             assert LiaisonMessage.objects.filter(liaison=person).count() == 1
         finally:
-            if worker is not None:
-                worker.terminate()
-                try:
-                    worker.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
-            connection.set_schema_to_public()
-            leftover = Union.objects.filter(code=code).first()
-            if leftover is not None:
-                union_discard(union=leftover)
+            stop_and_discard(worker, code=code)
 
 
 @pytest.mark.celery_worker
@@ -123,13 +112,4 @@ def test_a_real_worker_retries_a_message_the_mail_server_refused_and_delivers_it
             assert LiaisonMessage.objects.filter(liaison=person).count() == 1
             assert "liaisons.deliver_message" in log.read_text()
         finally:
-            if worker is not None:
-                worker.terminate()
-                try:
-                    worker.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
-            connection.set_schema_to_public()
-            leftover = Union.objects.filter(code=code).first()
-            if leftover is not None:
-                union_discard(union=leftover)
+            stop_and_discard(worker, code=code)

@@ -7,7 +7,6 @@ Committed data in a throwaway union of its own (removed in `finally`), as in tes
 from __future__ import annotations
 
 import datetime
-import subprocess
 import uuid
 
 import pytest
@@ -16,12 +15,11 @@ from django.test import override_settings
 
 from oversight.rollup.models import PendingRefresh, UnionYearStats
 from oversight.rollup.tasks import rollup_drain_pending_task
-from shared.unions.models import Union
-from shared.unions.services import union_create, union_discard
+from shared.unions.services import union_create
 
 from .helpers import case_at, held_event
 from .test_redis_down import _closed_port
-from .test_worker import start_worker, wait_for
+from .test_worker import start_worker, stop_and_discard, wait_for
 
 pytestmark = [pytest.mark.fault, pytest.mark.celery_worker]
 
@@ -78,13 +76,4 @@ def test_changes_made_while_redis_is_down_reach_the_city_through_the_outbox_and_
             wait_for(lambda: "succeeded" in log.read_text(), timeout=10, what="the task's log line", log=log)
             assert not PendingRefresh.objects.filter(union=union).exists()
         finally:
-            if worker is not None:
-                worker.terminate()
-                try:
-                    worker.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
-            connection.set_schema_to_public()
-            leftover = Union.objects.filter(code=code).first()
-            if leftover is not None:
-                union_discard(union=leftover)
+            stop_and_discard(worker, code=code)

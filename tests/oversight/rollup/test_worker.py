@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
+from deploy import live
 from oversight.rollup.models import UnionYearStats
 from oversight.rollup.tasks import debounce_key
 from shared.unions.models import Union
@@ -54,6 +55,16 @@ def start_worker(queue: str, log: Path) -> subprocess.Popen:
     command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--queues", queue]
     command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "INFO"]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+
+
+def stop_and_discard(worker: subprocess.Popen | None, *, code: str) -> None:
+    """The `finally` of a real-worker test: its worker stopped (deploy.live.stop: terminate, then kill if it
+    lingers) and its committed throwaway union removed, schema and all."""
+    live.stop(worker)
+    connection.set_schema_to_public()
+    leftover = Union.objects.filter(code=code).first()
+    if leftover is not None:
+        union_discard(union=leftover)
 
 
 def wait_for(predicate, *, timeout: float, what: str, log: Path):
@@ -116,14 +127,5 @@ def test_a_real_worker_refreshes_the_rollup_after_a_committed_burst(
             )
             assert row.worker_attendance == 50
         finally:
-            if worker is not None:
-                worker.terminate()
-                try:
-                    worker.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
-            connection.set_schema_to_public()
-            leftover = Union.objects.filter(code=code).first()
-            if leftover is not None:
-                union_discard(union=leftover)
+            stop_and_discard(worker, code=code)
             cache.delete_many([debounce_key(schema_name=code, year=year) for year in (Y, Y + 1)])
