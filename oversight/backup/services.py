@@ -21,6 +21,7 @@ import datetime
 import io
 import logging
 import zipfile
+from dataclasses import astuple
 
 from django.apps import apps
 from django.conf import settings
@@ -36,6 +37,7 @@ from oversight.rollup.models import UnionYearStats
 from shared.accounts.models import Membership, User
 from shared.catalogues.models import Department, Topic
 from shared.core.exceptions import ApplicationError
+from shared.core.public_references import tenant_links_into_public
 from shared.unions.models import Union
 from shared.unions.services import union_create, union_set_event_record_days
 
@@ -96,26 +98,11 @@ def _schema_tables(cursor, schema: str) -> list[tuple[str, list[str]]]:
     return [(name, columns) for name, columns in cursor.fetchall() if name not in SKIPPED_TABLES]
 
 
-def _unconstrained_references() -> list[tuple[str, str, str, bool]]:
-    """(table, column, public table, not null) of the unions' links into public tables that the database does
-    not enforce (db_constraint=False, e.g. an event's invited unions): the catalogue cannot show those, the
-    models do."""
-    tenant_only = set(settings.TENANT_APPS) - set(settings.SHARED_APPS)
-    return [
-        (model._meta.db_table, field.column, field.related_model._meta.db_table, not field.null)
-        for config in apps.get_app_configs()
-        if config.name in tenant_only
-        for model in config.get_models(include_auto_created=True)
-        for field in model._meta.concrete_fields
-        if field.many_to_one
-        and not field.db_constraint
-        and field.related_model._meta.app_config.name not in tenant_only
-    ]
-
-
 def _public_references(cursor, schema: str) -> list[dict]:
     cursor.execute(PUBLIC_REFERENCES_SQL, [_qi(schema)])
-    found = set(cursor.fetchall()) | set(_unconstrained_references())
+    # The links the models declare (the database enforces none of them: shared.core.public_references), and
+    # any constrained one the catalogue shows (e.g. brought back by a third-party app's migration).
+    found = set(cursor.fetchall()) | {astuple(link) for link in tenant_links_into_public()}
     references = [
         {"table": table, "column": column, "target": target, "not_null": not_null}
         for table, column, target, not_null in sorted(found)

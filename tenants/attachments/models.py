@@ -10,6 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# Links to public tables (accounts, topics, departments, unions) have no database constraint
+# (db_constraint=False): see shared.core.public_references for why and what keeps them sound.
+
 
 class AttachmentKind(models.TextChoices):
     IMAGE = "image", _("Photo")
@@ -50,7 +53,12 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField(_("size"))
     description = models.CharField(_("description"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 

@@ -4,6 +4,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+# Links to public tables (accounts, topics, departments, unions) have no database constraint
+# (db_constraint=False): see shared.core.public_references for why and what keeps them sound.
+
 
 class CaseKind(models.TextChoices):
     CONSULTATION = "consultation", _("Consultation")  # 咨询
@@ -55,7 +58,13 @@ class Case(models.Model):
         related_name="cases",
     )
     topic = models.ForeignKey(
-        "catalogues.Topic", verbose_name=_("topic"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "catalogues.Topic",
+        verbose_name=_("topic"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     department = models.ForeignKey(
         "catalogues.Department",
@@ -64,6 +73,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_constraint=False,
     )
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.RAISED)
@@ -74,7 +84,12 @@ class Case(models.Model):
     raised_on = models.DateField(_("raised on"))
     finished_on = models.DateField(_("finished on"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -113,7 +128,12 @@ class CaseTransition(models.Model):
     from_status = models.CharField(max_length=16, choices=CaseStatus.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=CaseStatus.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     # Who acted without an account (a department's liaison through their link), as named at the time.
     actor_name = models.CharField(max_length=200, blank=True)

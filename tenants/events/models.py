@@ -3,6 +3,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+# Links to public tables (accounts, topics, departments, unions) have no database constraint
+# (db_constraint=False): see shared.core.public_references for why and what keeps them sound.
+
 
 class EventStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
@@ -38,7 +41,13 @@ class Event(models.Model):
     number = models.PositiveIntegerField(_("number"), unique=True, editable=False)
     title = models.CharField(_("theme"), max_length=200)
     topic = models.ForeignKey(
-        "catalogues.Topic", verbose_name=_("topic"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "catalogues.Topic",
+        verbose_name=_("topic"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     status = models.CharField(_("status"), max_length=10, choices=EventStatus.choices, default=EventStatus.PLANNED)
     planned_date = models.DateField(_("planned date"))
@@ -46,7 +55,11 @@ class Event(models.Model):
     venue_kind = models.CharField(_("venue kind"), max_length=12, choices=VenueKind.choices)
     venue_name = models.CharField(_("venue"), max_length=200, blank=True)
     departments = models.ManyToManyField(
-        "catalogues.Department", verbose_name=_("partner departments"), blank=True, related_name="+"
+        "catalogues.Department",
+        verbose_name=_("partner departments"),
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     # No foreign-key constraint into public.unions_union (db_constraint=False), for two reasons. Each union's
     # constraint put two triggers on unions_union, so at 1,000 unions every connection reread 2,000 of them
@@ -74,7 +87,12 @@ class Event(models.Model):
     record_completed_on = models.DateField(_("record completed on"), null=True, blank=True)
     cancel_reason = models.TextField(_("cancellation reason"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

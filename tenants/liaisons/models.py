@@ -4,12 +4,19 @@ union refers to it, through a link that needs no account, and the record of ever
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Links to public tables (accounts, topics, departments, unions) have no database constraint
+# (db_constraint=False): see shared.core.public_references for why and what keeps them sound.
+
 
 class Liaison(models.Model):
     """A contact of one department of the catalogue for this union (one or more per department)."""
 
     department = models.ForeignKey(
-        "catalogues.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+        "catalogues.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     name = models.CharField(_("name"), max_length=100)
     phone = models.CharField(_("phone"), max_length=30, blank=True)

@@ -3,6 +3,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Links to public tables (accounts, topics, departments, unions) have no database constraint
+# (db_constraint=False): see shared.core.public_references for why and what keeps them sound.
+
 
 class SuggestionSource(models.TextChoices):
     SITE_VISIT = "site_visit", _("Site visit")  # 现场考察
@@ -15,10 +18,21 @@ class Suggestion(models.Model):
 
     year = models.PositiveSmallIntegerField(_("year"))
     source = models.CharField(_("source"), max_length=14, choices=SuggestionSource.choices)
-    topic = models.ForeignKey("catalogues.Topic", verbose_name=_("topic"), on_delete=models.PROTECT, related_name="+")
+    topic = models.ForeignKey(
+        "catalogues.Topic",
+        verbose_name=_("topic"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+    )
     text = models.TextField(_("text"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -33,9 +47,19 @@ class PlanItem(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"), validators=[MinValueValidator(1), MaxValueValidator(12)])
     theme = models.CharField(_("theme"), max_length=200)
-    topic = models.ForeignKey("catalogues.Topic", verbose_name=_("topic"), on_delete=models.PROTECT, related_name="+")
+    topic = models.ForeignKey(
+        "catalogues.Topic",
+        verbose_name=_("topic"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+    )
     departments = models.ManyToManyField(
-        "catalogues.Department", verbose_name=_("departments"), blank=True, related_name="+"
+        "catalogues.Department",
+        verbose_name=_("departments"),
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -55,7 +79,12 @@ class PlanAdjustment(models.Model):
     before = models.JSONField(_("before"))
     after = models.JSONField(_("after"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     at = models.DateTimeField(auto_now_add=True)
 

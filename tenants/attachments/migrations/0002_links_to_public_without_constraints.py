@@ -1,0 +1,31 @@
+"""Links to public tables lose their database constraint (see shared.core.public_references). Django alters
+no SQL for a many-to-many field's db_constraint, so the constraints are dropped by what they reference."""
+
+import django.db.models.deletion
+from django.conf import settings
+from django.db import migrations, models
+
+from shared.core.public_references import drop_constraints_into_public_sql
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('attachments', '0001_attachment'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='attachment',
+                    name='uploaded_by',
+                    field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+                ),
+            ],
+            database_operations=[
+                migrations.RunSQL(drop_constraints_into_public_sql("attachments_attachment"), migrations.RunSQL.noop)
+            ],
+        ),
+    ]
