@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import smtplib
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -118,16 +119,58 @@ def quota_rule_set(*, year: int, level: str, min_events_held: int) -> QuotaRule:
 def notice_create(
     *, user, union: Union, kind: str, key: str, title: str, body: str = "", url: str = ""
 ) -> Notice | None:
-    """Create the notice and send its email, unless this user already has a notice with this key.
-    Returns the new notice, or None when it existed (once per condition)."""
+    """Create the notice, and enqueue its email once committed, unless this user already has a notice with
+    this key. Returns the new notice, or None when it existed (once per condition)."""
     try:
         with transaction.atomic():
             notice = Notice.objects.create(user=user, union=union, kind=kind, key=key, title=title, body=body, url=url)
     except IntegrityError:
         return None
     if user.email:
-        send_mail(subject=title, message=body, from_email=None, recipient_list=[user.email], fail_silently=True)
+        transaction.on_commit(lambda: _notice_email_enqueue(notice_id=notice.pk))
     return notice
+
+
+# A mail server that refused or could not be reached: worth trying again later (the task retries).
+TRANSIENT_SEND_ERRORS = (smtplib.SMTPException, OSError)
+NOTICE_EMAIL_DAYS = 2  # the nightly run enqueues again the emails of notices this recent that did not go out
+
+
+def _notice_email_enqueue(*, notice_id: int) -> None:
+    from .tasks import notice_email_deliver_task
+
+    try:
+        notice_email_deliver_task.delay(notice_id)
+    except Exception:  # the broker is down: the notice is there, and the next nightly run enqueues its email
+        logger.warning("Could not enqueue the email of notice %s; the nightly run will.", notice_id, exc_info=True)
+
+
+def notice_email_deliver(*, notice_id: int) -> bool:
+    """Send the notice's email unless it went out already. The row is locked while sending, so two runs
+    never both send it, and a sent email is never sent again. True when it went out now; a passing failure
+    (TRANSIENT_SEND_ERRORS) is raised, for the task's retry."""
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update(of=("self",)).select_related("user").filter(pk=notice_id).first()
+        if notice is None or notice.emailed_at is not None or not notice.user.email or not notice.user.is_active:
+            return False
+        send_mail(subject=notice.title, message=notice.body, from_email=None, recipient_list=[notice.user.email])
+        notice.emailed_at = timezone.now()
+        notice.save(update_fields=["emailed_at"])
+    return True
+
+
+def notice_emails_enqueue_unsent(*, now: datetime.datetime | None = None) -> int:
+    """Enqueue again the emails of recent notices that did not go out (the broker was down, or every retry
+    failed). Returns how many were enqueued; delivering is idempotent, so one enqueued twice is sent once."""
+    since = (now or timezone.now()) - datetime.timedelta(days=NOTICE_EMAIL_DAYS)
+    unsent = list(
+        Notice.objects.filter(emailed_at__isnull=True, created_at__gte=since, user__is_active=True)
+        .exclude(user__email="")
+        .values_list("pk", flat=True)
+    )
+    for notice_id in unsent:
+        _notice_email_enqueue(notice_id=notice_id)
+    return len(unsent)
 
 
 def notice_mark_read(*, notice: Notice) -> Notice:
@@ -201,10 +244,13 @@ def reminders_send(*, today: datetime.date | None = None) -> dict[str, int]:
     """Notify, once per condition: the admins of each county union that is behind the quarterly pace
     (from the roll-up); the admins and staff of each union with overdue cases; its admins again when a case
     is the union's escalation_days past its deadline; and, before a deadline, the department liaisons of a
-    referred case (one pass per schema: this runs nightly, so looping over the schemas is fine here).
-    Returns the number of new notices (and liaison reminders)."""
+    referred case (one pass per schema: this runs nightly, so looping over the schemas is fine here). Each
+    notice's email goes out through a task that retries (`notice_email_deliver`).
+    Returns the number of new notices (and liaison reminders, and emails enqueued again)."""
     today = today or timezone.localdate()
     created = {"pace": 0, "overdue": 0, "escalated": 0, "liaison_reminders": 0}
+    # First, before this run's notices enqueue their own: the emails of earlier ones that did not go out.
+    created["emails_enqueued_again"] = notice_emails_enqueue_unsent()
     with translation.override(settings.LANGUAGE_CODE):
         # An archived union is closed: nobody there is asked to act.
         for union in Union.objects.filter(level=UnionLevel.COUNTY, archived_on__isnull=True).order_by("pk"):

@@ -26,7 +26,15 @@ from redis.exceptions import RedisError
 
 from shared.unions.models import Union
 
-from .services import reminders_send, rollup_pending_add, rollup_pending_drain, rollup_refresh, rollup_refresh_all
+from .services import (
+    TRANSIENT_SEND_ERRORS,
+    notice_email_deliver,
+    reminders_send,
+    rollup_pending_add,
+    rollup_pending_drain,
+    rollup_refresh,
+    rollup_refresh_all,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +107,19 @@ def rollup_drain_pending_task() -> int:
 def rollup_refresh_all_task(year: int | None = None) -> int:
     """The nightly full recomputation: every union, every year with data (or just `year`)."""
     return rollup_refresh_all(year=year)
+
+
+@shared_task(
+    name="rollup.deliver_notice_email",
+    autoretry_for=TRANSIENT_SEND_ERRORS,
+    retry_backoff=True,  # about 1, 2, 4, 8 and 16 s apart (with jitter), at most 5 minutes
+    retry_backoff_max=300,
+    max_retries=5,
+)
+def notice_email_deliver_task(notice_id: int) -> bool:
+    """Email one notice; retried on a passing failure, never sent twice (the nightly run enqueues again what
+    every retry failed to send)."""
+    return notice_email_deliver(notice_id=notice_id)
 
 
 @shared_task(name="rollup.send_reminders")

@@ -33,12 +33,17 @@ def on_pace_and_overdue(world, in_union):
     return overdue
 
 
-def test_one_email_and_one_notice_per_condition_however_often_it_runs(world, on_pace_and_overdue, mailoutbox):
-    first = reminders_send(today=TODAY)
-    second = reminders_send(today=TODAY)
+def test_one_email_and_one_notice_per_condition_however_often_it_runs(
+    world, on_pace_and_overdue, mailoutbox, eager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # each notice's email task, after its commit
+        first = reminders_send(today=TODAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = reminders_send(today=TODAY)
     # The overdue case is far more than tcounty1's escalation_days (3) late: its admin is told once more.
-    assert first == {"pace": 1, "overdue": 3, "escalated": 1, "liaison_reminders": 0}
-    assert second == {"pace": 0, "overdue": 0, "escalated": 0, "liaison_reminders": 0}
+    assert first == {"pace": 1, "overdue": 3, "escalated": 1, "liaison_reminders": 0, "emails_enqueued_again": 0}
+    # Every email went out the first time: the second run has nothing to send again.
+    assert second == {"pace": 0, "overdue": 0, "escalated": 0, "liaison_reminders": 0, "emails_enqueued_again": 0}
 
     pace = Notice.objects.get(kind="pace")
     assert pace.user == world.user("tcounty1-admin")  # admins only; other counties are on pace
@@ -60,6 +65,8 @@ def test_one_email_and_one_notice_per_condition_however_often_it_runs(world, on_
         "tcounty1-admin@example.com",
         "tcounty1-staff@example.com",
     ]
+    # Each counts as emailed once its email went out; the colleague's, without an address, never does.
+    assert {n.user.username for n in Notice.objects.filter(emailed_at__isnull=True)} == {"tcounty1-colleague"}
     subjects = sorted(mail.subject for mail in mailoutbox)
     assert subjects == sorted([pace.title, overdue[0].title, overdue[0].title, escalated.title])
     assert "测试一区总工会" in pace.title and "转办事项" in overdue[0].title
@@ -85,7 +92,9 @@ def test_nobody_on_pace_and_nothing_overdue_means_no_reminder(world, in_union, m
             held_event(held_date=datetime.date(2026, 1, 15))
             held_event(held_date=datetime.date(2026, 5, 15))
         rollup_refresh(union=world.union(code), year=2026, today=TODAY)
-    assert reminders_send(today=TODAY) == {"pace": 0, "overdue": 0, "escalated": 0, "liaison_reminders": 0}
+    assert reminders_send(today=TODAY) == {
+        "pace": 0, "overdue": 0, "escalated": 0, "liaison_reminders": 0, "emails_enqueued_again": 0,
+    }  # fmt: skip
     assert mailoutbox == []
 
 

@@ -43,7 +43,9 @@ def test_union_schemas_have_no_constraint_into_public(world):
 def test_creating_and_removing_a_union_leaves_the_public_tables_triggers_alone(world):
     before = public_triggers()
     assert set(before) == set(PUBLIC_TABLES)
-    union = union_create(code="zrefs", name="引用测试市总工会", level="city", region_code="997700", domain="zrefs.localhost")
+    union = union_create(
+        code="zrefs", name="引用测试市总工会", level="city", region_code="997700", domain="zrefs.localhost"
+    )
     assert public_triggers() == before
     union_discard(union=union)
     assert public_triggers() == before

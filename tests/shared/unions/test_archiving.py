@@ -118,18 +118,27 @@ def test_delete_needs_an_archived_union_and_its_code(world):
     assert deleted.content_type.model == "union" and deleted.changes_dict["code"][0] == "tgone"
 
 
-def test_nobody_in_an_archived_union_is_reminded(world, in_union, mailoutbox):
+def test_nobody_in_an_archived_union_is_reminded(
+    world, in_union, mailoutbox, celery_eager, django_capture_on_commit_callbacks
+):
+    from oversight.rollup.models import Notice
     from oversight.rollup.services import reminders_send, rollup_refresh
     from tests.oversight.rollup.helpers import held_event, referred_case
 
     today = datetime.date(THIS_YEAR, 7, 20)
-    with in_union("tcounty1"):  # behind pace, with an overdue case
-        event = held_event(held_date=datetime.date(THIS_YEAR, 2, 2))
-        referred_case(event, deadline=datetime.date(THIS_YEAR, 3, 1))
-    rollup_refresh(union=fresh("tcounty1"), year=THIS_YEAR, today=today)
+    for code in ("tcounty1", "tcounty2"):  # both behind pace, with an overdue case
+        with in_union(code):
+            event = held_event(held_date=datetime.date(THIS_YEAR, 2, 2))
+            referred_case(event, deadline=datetime.date(THIS_YEAR, 3, 1))
+        rollup_refresh(union=fresh(code), year=THIS_YEAR, today=today)
     union_archive(union=fresh("tcounty1"), today=datetime.date(THIS_YEAR, 7, 1))
-    reminders_send(today=today)
+    with django_capture_on_commit_callbacks(execute=True):  # the notices' emails go out after the commit
+        reminders_send(today=today)
+    assert not Notice.objects.filter(union=fresh("tcounty1")).exists()
     assert not [mail for mail in mailoutbox if mail.to[0].startswith("tcounty1")]
+    # The union next door, not archived, is reminded: the run did reach the counties.
+    assert Notice.objects.filter(union=fresh("tcounty2")).exists()
+    assert [mail for mail in mailoutbox if mail.to[0].startswith("tcounty2")]
 
 
 def test_an_archived_union_is_neither_invitable_nor_listed_on_the_base_domain(world):
