@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-import smtplib
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -131,8 +130,6 @@ def notice_create(
     return notice
 
 
-# A mail server that refused or could not be reached: worth trying again later (the task retries).
-TRANSIENT_SEND_ERRORS = (smtplib.SMTPException, OSError)
 NOTICE_EMAIL_DAYS = 2  # the nightly run enqueues again the emails of notices this recent that did not go out
 
 
@@ -148,7 +145,7 @@ def _notice_email_enqueue(*, notice_id: int) -> None:
 def notice_email_deliver(*, notice_id: int) -> bool:
     """Send the notice's email unless it went out already. The row is locked while sending, so two runs
     never both send it, and a sent email is never sent again. True when it went out now; a passing failure
-    (TRANSIENT_SEND_ERRORS) is raised, for the task's retry."""
+    (shared.core.mail.TRANSIENT_SEND_ERRORS) is raised, for the task's retry."""
     with transaction.atomic():
         notice = Notice.objects.select_for_update(of=("self",)).select_related("user").filter(pk=notice_id).first()
         if notice is None or notice.emailed_at is not None or not notice.user.email or not notice.user.is_active:

@@ -24,10 +24,10 @@ from django.db import DatabaseError, connection
 from kombu.exceptions import OperationalError as BrokerUnavailable
 from redis.exceptions import RedisError
 
+from shared.core.mail import TRANSIENT_SEND_ERRORS
 from shared.unions.models import Union
 
 from .services import (
-    TRANSIENT_SEND_ERRORS,
     notice_email_deliver,
     reminders_send,
     rollup_pending_add,

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 import logging
 import secrets
-import smtplib
 
 from django.conf import settings
 from django.core import signing
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from shared.accounts.invitations import union_origin
 from shared.catalogues.models import Department
 from shared.core.exceptions import ApplicationError
+from shared.core.mail import TRANSIENT_SEND_ERRORS
 from shared.unions.models import Union
 from tenants.attachments.services import attachment_add
 from tenants.cases import services as case_services
@@ -164,9 +164,6 @@ def link_open(*, token: str) -> tuple[LiaisonLink | None, str]:
 
 # A send that failed for one of these reasons (the mail server down or refusing for now, the network) is
 # retried by the task liaisons.deliver_message; any other failure is logged and not retried.
-TRANSIENT_SEND_ERRORS = (smtplib.SMTPException, OSError)
-
-
 def _message_record(*, liaison: Liaison, case: Case, kind: str, key: str) -> LiaisonMessage | None:
     """The message for this condition, made if new; None when this liaison already received it."""
     message, _created = LiaisonMessage.objects.get_or_create(

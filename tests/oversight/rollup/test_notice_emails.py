@@ -13,12 +13,12 @@ from kombu.exceptions import OperationalError
 
 from oversight.rollup.models import Notice, NoticeKind
 from oversight.rollup.services import (
-    TRANSIENT_SEND_ERRORS,
     notice_create,
     notice_email_deliver,
     notice_emails_enqueue_unsent,
 )
 from oversight.rollup.tasks import notice_email_deliver_task
+from shared.core.mail import TRANSIENT_SEND_ERRORS
 from tests.tenants.liaisons.helpers import SmtpSink, free_port
 
 
