@@ -380,39 +380,54 @@ def _tier_points(value: int | Fraction, table: tuple[tuple[int, int, Decimal], .
     return best
 
 
-def score_items(*, items: Sequence[dict], stats: dict, quota: int) -> dict:
-    """Score one union. Returns ``{"breakdown": [...], "base", "bonus", "score" (Decimals), "vetoes": [keys]}``."""
-    values = metric_values(stats=stats, quota=quota)
-    breakdown, base, bonus, vetoes = [], Decimal(0), Decimal(0), []
+def scheme_rules(items: Sequence[dict]) -> tuple[tuple, ...]:
+    """A scheme's items ready to score union after union: each item's exact numbers (threshold, points per
+    unit, its most points, the points of each tier) worked out once per scheme instead of once per union.
+    Each rule is (key, label, kind, metric, how, *numbers) with `how` one of "veto", "per_unit", "tiers"."""
+    rules = []
     for item in items:
-        value = values[item["metric"]]  # an int or a Fraction: both compare and multiply exactly
-        line = {
-            "key": item["key"],
-            "label": item["label"],
-            "kind": item["kind"],
-            "metric": item["metric"],
-            "value": _display(value),
-        }
+        head = (item["key"], item["label"], item["kind"], item["metric"])
         if item["kind"] == "veto":
-            fired = VETO_OPS[item["op"]](value, _as_fraction(item["threshold"]))
-            line.update(points=0.0, max_points=0.0, vetoed=fired)
-            if fired:
-                vetoes.append(item["key"])
-            breakdown.append(line)
+            rules.append((*head, "veto", VETO_OPS[item["op"]], _as_fraction(item["threshold"])))
             continue
         limit, max_points = _limit(item["weight"], item.get("cap"))
         if "per_unit" in item:
-            points = _cents(min(value * _as_fraction(item["per_unit"]), limit))
+            rules.append((*head, "per_unit", _as_fraction(item["per_unit"]), limit, max_points))
         else:
-            points = _tier_points(
-                value,
-                _tier_table(
-                    item["weight"], item.get("cap"), tuple((t["at_least"], t["fraction"]) for t in item["tiers"])
-                ),
-            )
+            tiers = tuple((t["at_least"], t["fraction"]) for t in item["tiers"])
+            rules.append((*head, "tiers", _tier_table(item["weight"], item.get("cap"), tiers), max_points))
+    return tuple(rules)
+
+
+def score_items(*, items: Sequence[dict], stats: dict, quota: int) -> dict:
+    """Score one union. Returns ``{"breakdown": [...], "base", "bonus", "score" (Decimals), "vetoes": [keys]}``."""
+    return score_rules(rules=scheme_rules(items), stats=stats, quota=quota)
+
+
+def score_rules(*, rules: tuple[tuple, ...], stats: dict, quota: int) -> dict:
+    """score_items with the scheme already prepared by scheme_rules (a ranking prepares it once)."""
+    values = metric_values(stats=stats, quota=quota)
+    breakdown, base, bonus, vetoes = [], Decimal(0), Decimal(0), []
+    for key, label, kind, metric, how, *numbers in rules:
+        value = values[metric]  # an int or a Fraction: both compare and multiply exactly
+        line = {"key": key, "label": label, "kind": kind, "metric": metric, "value": _display(value)}
+        if how == "veto":
+            op, threshold = numbers
+            fired = op(value, threshold)
+            line.update(points=0.0, max_points=0.0, vetoed=fired)
+            if fired:
+                vetoes.append(key)
+            breakdown.append(line)
+            continue
+        if how == "per_unit":
+            per_unit, limit, max_points = numbers
+            points = _cents(min(value * per_unit, limit))
+        else:
+            table, max_points = numbers
+            points = _tier_points(value, table)
         line.update(points=float(points), max_points=max_points)
         breakdown.append(line)
-        if item["kind"] == "bonus":
+        if kind == "bonus":
             bonus += points
         else:
             base += points

@@ -18,7 +18,7 @@ from shared.unions.models import Union
 from tenants.stats.selectors import STAT_KEYS
 
 from .models import Adjustment, AssessmentScheme, Export, Publication, PublishedScore
-from .scoring import KINDS, METRICS, VETO_OPS, default_items, rank_rows, score_items
+from .scoring import KINDS, METRICS, VETO_OPS, default_items, rank_rows, scheme_rules, score_rules
 
 EMPTY_STATS = {key: 0 for key in STAT_KEYS} | {"events_held_by_month": [0] * 12, "cases_overdue_by_department": {}}
 
@@ -113,11 +113,12 @@ def assessment_rows(
     computed the same figures another way (e.g. a benchmark looping over the schemas) get equal answers."""
     adjustments_by_union = adjustments_by_union or {}
     computed_at = computed_at or {}
+    rules = scheme_rules(items)
     rows = []
     for union in unions:
         stats = stats_by_union.get(union.id) or EMPTY_STATS
         quota = quotas[union.id]
-        scored = score_items(items=items, stats=stats, quota=quota)
+        scored = score_rules(rules=rules, stats=stats, quota=quota)
         adjustments = adjustments_by_union.get(union.id, [])
         adjustment_total = sum((Decimal(str(a["points"])) for a in adjustments), Decimal(0))
         total = scored["score"] + adjustment_total
