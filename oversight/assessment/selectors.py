@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 
-from oversight.rollup.models import QuotaRule, UnionYearStats
+from oversight.rollup.models import QuotaRule
 from oversight.rollup.selectors import quotas_by_level, quotas_from_rules, unions_with_year_stats
 from shared.unions.archiving import union_counted_in
 from shared.unions.models import Union
@@ -154,7 +154,7 @@ def assessment_live_rows(
     city: Union,
     year: int,
     items: list[dict] | None = None,
-    unions_with_stats: list[tuple[Union, UnionYearStats | None]] | None = None,
+    unions_with_stats: list[tuple[Union, dict | None]] | None = None,
     quotas: dict[str, int] | None = None,
     adjusted: bool = True,
 ) -> list[dict]:
@@ -169,10 +169,10 @@ def assessment_live_rows(
     unions = [union for union, _stats in counted]
     items = items if items is not None else scheme_items_for(city=city, year=year)
     stats_by_union, computed_at = {}, {}
-    for union, row in counted:
-        if row is not None:
-            stats_by_union[union.pk] = row.as_stats()
-            computed_at[union.pk] = row.computed_at.isoformat()
+    for union, figures in counted:
+        if figures is not None:  # as UnionYearStats.as_stats gives them, and computed_at
+            stats_by_union[union.pk] = figures
+            computed_at[union.pk] = figures["computed_at"].isoformat()
     adjustments_by_union: dict[int, list[dict]] = defaultdict(list)
     if adjusted:
         for adjustment in adjustment_list(city=city, year=year):
@@ -188,7 +188,7 @@ def assessment_live_rows(
     )
 
 
-def _left_out(unions_with_stats: list[tuple[Union, UnionYearStats | None]], year: int) -> list[dict]:
+def _left_out(unions_with_stats: list[tuple[Union, dict | None]], year: int) -> list[dict]:
     return [
         {"code": union.code, "name": union.name, "archived_on": union.archived_on.isoformat()}
         for union, _stats in unions_with_stats

@@ -21,6 +21,7 @@ from shared.unions.archiving import union_below_counted, union_counted_in
 from shared.unions.models import Union, UnionLevel
 from tenants.cases.models import Case
 from tenants.events.models import Event
+from tenants.stats.selectors import STAT_KEYS
 
 from .models import Notice, QuotaRule, UnionYearStats
 
@@ -48,24 +49,23 @@ def rollup_for_city(*, city: Union, year: int) -> QuerySet[UnionYearStats]:
     return UnionYearStats.objects.filter(union__in=counted, year=year).select_related("union")
 
 
-def _converters(fields) -> list[tuple[int, object]]:
-    """(position, field) of the fields whose raw value needs converting (JSON decoded), as a queryset does."""
-    return [(index, field) for index, field in enumerate(fields) if hasattr(field, "from_db_value")]
+# What unions_with_year_stats may read of a roll-up row: its figures (STAT_KEYS and the two JSON ones, as
+# UnionYearStats.as_stats gives them) and when they were computed.
+YEAR_STATS_FIELDS = (*STAT_KEYS, "events_held_by_month", "cases_overdue_by_department", "computed_at")
 
 
-def _from_row(model, names: list[str], converters, values: tuple):
-    values = list(values)
-    for index, field in converters:
-        values[index] = field.from_db_value(values[index], None, connection)
-    return model.from_db(connection.alias, names, values)
+def _union_from_row(names: list[str], values: tuple) -> Union:
+    return Union.from_db(connection.alias, names, values)
 
 
 def _unions_with_year_stats(
-    *, union: Union, year: int, below: bool, quotas: bool
-) -> tuple[list[tuple[Union, UnionYearStats | None]], dict[str, int] | None]:
+    *, union: Union, year: int, below: bool, quotas: bool, fields: tuple[str, ...]
+) -> tuple[list[tuple[Union, dict | None]], dict[str, int] | None]:
     union_fields = Union._meta.concrete_fields
-    stats_fields = UnionYearStats._meta.concrete_fields
-    columns = [f'u."{field.column}"' for field in union_fields] + [f's."{field.column}"' for field in stats_fields]
+    stats_fields = [UnionYearStats._meta.get_field(name) for name in fields]
+    # s.id says whether the union has a row at all (every figure may be asked for or not).
+    columns = [f'u."{field.column}"' for field in union_fields] + ['s."id"']
+    columns += [f's."{field.column}"' for field in stats_fields]
     unions, stats = Union._meta.db_table, UnionYearStats._meta.db_table
     params: list = []
     if quotas:  # the year's quota rules, the same on every row
@@ -85,18 +85,21 @@ def _unions_with_year_stats(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    width, end = len(union_fields), len(union_fields) + len(stats_fields)
-    union_names, stats_names = [f.attname for f in union_fields], [f.attname for f in stats_fields]
-    union_converters, stats_converters = _converters(union_fields), _converters(stats_fields)
-    pairs = [
-        (
-            _from_row(Union, union_names, union_converters, row[:width]),
-            _from_row(UnionYearStats, stats_names, stats_converters, row[width:end])
-            if row[width] is not None
-            else None,
-        )
-        for row in rows
+    width = len(union_fields)
+    end = width + 1 + len(fields)
+    union_names = [field.attname for field in union_fields]
+    # Only the JSON figures need decoding; the others come as the dict's values, no model instance built.
+    decoded = [
+        (name, field) for name, field in zip(fields, stats_fields, strict=True) if hasattr(field, "from_db_value")
     ]
+    pairs = []
+    for row in rows:
+        figures = None
+        if row[width] is not None:
+            figures = dict(zip(fields, row[width + 1 : end], strict=True))
+            for name, field in decoded:
+                figures[name] = field.from_db_value(figures[name], None, connection)
+        pairs.append((_union_from_row(union_names, row[:width]), figures))
     if not quotas:
         return pairs, None
     rules = (rows[0][end] if rows else None) or {}
@@ -104,19 +107,22 @@ def _unions_with_year_stats(
     return pairs, quotas_from_rules(year=year, rules={level: int(minimum) for level, minimum in rules.items()})
 
 
-def unions_with_year_stats(*, union: Union, year: int, below: bool = True) -> list[tuple[Union, UnionYearStats | None]]:
+def unions_with_year_stats(
+    *, union: Union, year: int, below: bool = True, fields: tuple[str, ...] = YEAR_STATS_FIELDS
+) -> list[tuple[Union, dict | None]]:
     """Every union below `union` (`below`: a province's cities and their counties; otherwise its children
-    only), archived ones included, in registry order, each with its roll-up row of `year` or None: one
-    statement (the unions left-joined to the roll-up on (union, year)), whatever the number of unions.
+    only), archived ones included, in registry order, each with the `fields` of its roll-up row of `year`
+    as a dict (YEAR_STATS_FIELDS: every figure and computed_at) or None without a row: one statement (the
+    unions left-joined to the roll-up on (union, year)), whatever the number of unions.
     `union_below` and `union_children` say the same in the ORM."""
-    return _unions_with_year_stats(union=union, year=year, below=below, quotas=False)[0]
+    return _unions_with_year_stats(union=union, year=year, below=below, quotas=False, fields=fields)[0]
 
 
 def unions_with_year_stats_and_quotas(
-    *, union: Union, year: int, below: bool = True
-) -> tuple[list[tuple[Union, UnionYearStats | None]], dict[str, int]]:
+    *, union: Union, year: int, below: bool = True, fields: tuple[str, ...] = YEAR_STATS_FIELDS
+) -> tuple[list[tuple[Union, dict | None]], dict[str, int]]:
     """unions_with_year_stats and the quota of each level for `year` (quotas_by_level), in the same statement."""
-    pairs, quotas = _unions_with_year_stats(union=union, year=year, below=below, quotas=True)
+    pairs, quotas = _unions_with_year_stats(union=union, year=year, below=below, quotas=True, fields=fields)
     return pairs, quotas
 
 
@@ -167,52 +173,65 @@ def due_by(*, quota: int, quarters: int) -> int:
 def pace_for(*, quota: int, held: int, year: int, today: datetime.date) -> str:
     """done: held ≥ quota; missed: the year is over and held < quota; at_risk: behind the quarterly pace
     as of today; on_track otherwise."""
+    due = due_by(quota=quota, quarters=quarters_completed(year=year, today=today))
+    return _pace(quota=quota, held=held, due=due, year_over=today > datetime.date(year, 12, 31))
+
+
+def _pace(*, quota: int, held: int, due: int, year_over: bool) -> str:
     if held >= quota:
         return "done"
-    if today > datetime.date(year, 12, 31):
+    if year_over:
         return "missed"
-    if held < due_by(quota=quota, quarters=quarters_completed(year=year, today=today)):
-        return "at_risk"
-    return "on_track"
+    return "at_risk" if held < due else "on_track"
+
+
+def _schedule(*, quota: int, year: int, today: datetime.date) -> tuple[int, int, bool]:
+    """(quota, events due by now, whether the year is over): what every union with that quota shares."""
+    due = due_by(quota=quota, quarters=quarters_completed(year=year, today=today))
+    return quota, due, today > datetime.date(year, 12, 31)
 
 
 def _compliance_row(
-    *, union: Union, year: int, today: datetime.date, quota: int, held: int, planned: int, computed_at=None
+    *, union: Union, schedule: tuple[int, int, bool], held: int, planned: int, computed_at=None
 ) -> dict:
+    quota, due, year_over = schedule
     return {
         "union": union,
         "quota": quota,
         "events_held": held,
         "events_planned": planned,
-        "due_by_now": min(quota, due_by(quota=quota, quarters=quarters_completed(year=year, today=today))),
-        "pace": pace_for(quota=quota, held=held, year=year, today=today),
+        "due_by_now": min(quota, due),
+        "pace": _pace(quota=quota, held=held, due=due, year_over=year_over),
         "computed_at": computed_at,
     }
 
 
-def _row_from_rollup(*, union: Union, year: int, today: datetime.date, quota: int, stats) -> dict:
+# What a compliance row reads of the roll-up.
+COMPLIANCE_FIELDS = ("events_held", "events_planned", "computed_at")
+
+
+def _row_from_rollup(*, union: Union, schedule: tuple[int, int, bool], stats: dict | None) -> dict:
     if stats is None:  # not computed yet: a union with no data has nothing held or planned
-        return _compliance_row(union=union, year=year, today=today, quota=quota, held=0, planned=0)
+        return _compliance_row(union=union, schedule=schedule, held=0, planned=0)
     return _compliance_row(
         union=union,
-        year=year,
-        today=today,
-        quota=quota,
-        held=stats.events_held,
-        planned=stats.events_planned,
-        computed_at=stats.computed_at,
+        schedule=schedule,
+        held=stats["events_held"],
+        planned=stats["events_planned"],
+        computed_at=stats["computed_at"],
     )
 
 
 def compliance_for_city(*, city: Union, year: int, today: datetime.date | None = None) -> list[dict]:
     """One row per union below `city` (a city's counties; a province's cities and their counties), in registry
     order (a city, then its counties): quota of its level, events held and planned, pace and when the figures
-    were computed. One statement (the unions with their roll-up rows and the year's quota rules), whatever the
-    number of unions."""
+    were computed. One statement (the unions with the figures of their roll-up rows it needs and the year's
+    quota rules), whatever the number of unions; what depends on the level alone is worked out once a level."""
     today = today or timezone.localdate()
-    below, quotas = unions_with_year_stats_and_quotas(union=city, year=year)
+    below, quotas = unions_with_year_stats_and_quotas(union=city, year=year, fields=COMPLIANCE_FIELDS)
+    schedules = {level: _schedule(quota=quota, year=year, today=today) for level, quota in quotas.items()}
     return [
-        _row_from_rollup(union=union, year=year, today=today, quota=quotas[union.level], stats=stats)
+        _row_from_rollup(union=union, schedule=schedules[union.level], stats=stats)
         for union, stats in below
         if union_counted_in(union, year=year)
     ]
@@ -275,12 +294,12 @@ def rankings_for_province(*, province: Union, year: int, by: str | None = None) 
     One statement whatever the number of unions: the unions with their roll-up rows and the quota rules."""
     by = ranking_metric_valid(by)
     unions, figures = [], {}
-    below, quotas = unions_with_year_stats_and_quotas(union=province, year=year)
+    below, quotas = unions_with_year_stats_and_quotas(union=province, year=year, fields=RANKING_METRICS)
     for union, stats in below:
         if union_counted_in(union, year=year):
             unions.append(union)
             if stats is not None:
-                figures[union.pk] = {key: getattr(stats, key) for key in RANKING_METRICS}
+                figures[union.pk] = stats
     return rankings_from_figures(province=province, unions=unions, figures=figures, quotas=quotas, by=by)
 
 
@@ -299,17 +318,16 @@ def quotas_from_rules(*, year: int, rules: dict[str, int]) -> dict[str, int]:
 
 def compliance_for_union(*, union: Union, year: int, today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
-    stats = UnionYearStats.objects.filter(union=union, year=year).first()
-    quota = quota_for(year=year, level=union.level)
-    return _row_from_rollup(union=union, year=year, today=today, quota=quota, stats=stats)
+    stats = UnionYearStats.objects.filter(union=union, year=year).values(*COMPLIANCE_FIELDS).first()
+    schedule = _schedule(quota=quota_for(year=year, level=union.level), year=year, today=today)
+    return _row_from_rollup(union=union, schedule=schedule, stats=stats)
 
 
 def compliance_from_stats(*, union: Union, year: int, stats: dict, today: datetime.date, quota: int) -> dict:
     """The compliance row from a stats dict computed directly in the union's schema (no computed_at): what
     the roll-up's answer must equal."""
-    return _compliance_row(
-        union=union, year=year, today=today, quota=quota, held=stats["events_held"], planned=stats["events_planned"]
-    )
+    schedule = _schedule(quota=quota, year=year, today=today)
+    return _compliance_row(union=union, schedule=schedule, held=stats["events_held"], planned=stats["events_planned"])
 
 
 def notice_list(*, user, union: Union) -> QuerySet[Notice]:

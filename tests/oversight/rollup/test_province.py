@@ -263,7 +263,9 @@ def test_unions_with_year_stats_is_the_orm_in_one_statement(world, figures, over
         if union.pk not in rows:
             assert stats is None
             continue
-        assert stats.as_stats() == rows[union.pk].as_stats() and stats.computed_at == rows[union.pk].computed_at
-        assert isinstance(stats.events_held_by_month, list) and isinstance(stats.cases_overdue_by_department, dict)
+        assert stats == rows[union.pk].as_stats() | {"computed_at": rows[union.pk].computed_at}
+        assert isinstance(stats["events_held_by_month"], list) and isinstance(
+            stats["cases_overdue_by_department"], dict
+        )
     if overseer == "tprov" and below:
         assert any(stats is None for u, stats in pairs if u.code == "qcounty")
