@@ -383,19 +383,23 @@ def _tier_points(value: int | Fraction, table: tuple[tuple[int, int, Decimal], .
 def scheme_rules(items: Sequence[dict]) -> tuple[tuple, ...]:
     """A scheme's items ready to score union after union: each item's exact numbers (threshold, points per
     unit, its most points, the points of each tier) worked out once per scheme instead of once per union.
-    Each rule is (key, label, kind, metric, how, *numbers) with `how` one of "veto", "per_unit", "tiers"."""
+    Each rule is (key, label, kind, metric, how, a, b, c): `how` "veto" with its comparison and threshold
+    (numerator, denominator), "per_unit" with the points per unit, the most points and as shown, or "tiers"
+    with the tier table (_tier_table) and the most points as shown."""
     rules = []
     for item in items:
         head = (item["key"], item["label"], item["kind"], item["metric"])
         if item["kind"] == "veto":
-            rules.append((*head, "veto", VETO_OPS[item["op"]], _as_fraction(item["threshold"])))
+            threshold = _as_fraction(item["threshold"])
+            numbers = (VETO_OPS[item["op"]], threshold.numerator, threshold.denominator)
+            rules.append((*head, "veto", *numbers))
             continue
         limit, max_points = _limit(item["weight"], item.get("cap"))
         if "per_unit" in item:
             rules.append((*head, "per_unit", _as_fraction(item["per_unit"]), limit, max_points))
         else:
             tiers = tuple((t["at_least"], t["fraction"]) for t in item["tiers"])
-            rules.append((*head, "tiers", _tier_table(item["weight"], item.get("cap"), tiers), max_points))
+            rules.append((*head, "tiers", _tier_table(item["weight"], item.get("cap"), tiers), max_points, None))
     return tuple(rules)
 
 
@@ -408,23 +412,21 @@ def score_rules(*, rules: tuple[tuple, ...], stats: dict, quota: int) -> dict:
     """score_items with the scheme already prepared by scheme_rules (a ranking prepares it once)."""
     values = metric_values(stats=stats, quota=quota)
     breakdown, base, bonus, vetoes = [], Decimal(0), Decimal(0), []
-    for key, label, kind, metric, how, *numbers in rules:
+    for key, label, kind, metric, how, a, b, c in rules:
         value = values[metric]  # an int or a Fraction: both compare and multiply exactly
         line = {"key": key, "label": label, "kind": kind, "metric": metric, "value": _display(value)}
         if how == "veto":
-            op, threshold = numbers
-            fired = op(value, threshold)
+            # value against the threshold b/c, in integers (denominators are positive)
+            fired = a(value.numerator * c, b * value.denominator)
             line.update(points=0.0, max_points=0.0, vetoed=fired)
             if fired:
                 vetoes.append(key)
             breakdown.append(line)
             continue
         if how == "per_unit":
-            per_unit, limit, max_points = numbers
-            points = _cents(min(value * per_unit, limit))
+            points, max_points = _cents(min(value * a, b)), c
         else:
-            table, max_points = numbers
-            points = _tier_points(value, table)
+            points, max_points = _tier_points(value, a), b
         line.update(points=float(points), max_points=max_points)
         breakdown.append(line)
         if kind == "bonus":
