@@ -54,10 +54,6 @@ def rollup_for_city(*, city: Union, year: int) -> QuerySet[UnionYearStats]:
 YEAR_STATS_FIELDS = (*STAT_KEYS, "events_held_by_month", "cases_overdue_by_department", "computed_at")
 
 
-def _union_from_row(names: list[str], values: tuple) -> Union:
-    return Union.from_db(connection.alias, names, values)
-
-
 def _unions_with_year_stats(
     *, union: Union, year: int, below: bool, quotas: bool, fields: tuple[str, ...]
 ) -> tuple[list[tuple[Union, dict | None]], dict[str, int] | None]:
@@ -92,6 +88,7 @@ def _unions_with_year_stats(
     decoded = [
         (name, field) for name, field in zip(fields, stats_fields, strict=True) if hasattr(field, "from_db_value")
     ]
+    alias = connection.alias  # once: each look-up goes through the connection handler's thread-local
     pairs = []
     for row in rows:
         figures = None
@@ -99,7 +96,7 @@ def _unions_with_year_stats(
             figures = dict(zip(fields, row[width + 1 : end], strict=True))
             for name, field in decoded:
                 figures[name] = field.from_db_value(figures[name], None, connection)
-        pairs.append((_union_from_row(union_names, row[:width]), figures))
+        pairs.append((Union.from_db(alias, union_names, row[:width]), figures))
     if not quotas:
         return pairs, None
     rules = (rows[0][end] if rows else None) or {}
@@ -250,8 +247,13 @@ def _ranked(rows: list[dict], by: str) -> list[dict]:
 
 
 def _ranking_row(union: Union, figures: list[dict], quota: int, counties: int = 0) -> dict:
-    row = {key: sum(f[key] for f in figures) for key in RANKING_METRICS}
-    return row | {"union": union, "quota": quota, "counties": counties}
+    first, *more = figures  # a county has one; a city, its own and its counties'
+    row = {key: first[key] for key in RANKING_METRICS}
+    for other in more:
+        for key in RANKING_METRICS:
+            row[key] += other[key]
+    row.update(union=union, quota=quota, counties=counties)
+    return row
 
 
 def ranking_metric_valid(by: str | None) -> str:
