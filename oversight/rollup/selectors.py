@@ -71,8 +71,12 @@ def _unions_with_year_stats(
         params.append(year)
     where = "u.parent_id = %s"
     params += [year, union.pk]
-    if below:
-        where = f"(u.parent_id = %s OR u.parent_id IN (SELECT c.id FROM {unions} c WHERE c.parent_id = %s))"
+    # Only a province has unions two levels down (a county's parent is a city, a city's is a province:
+    # unions.services), so a city's unions below are its children, read through the index on parent_id.
+    # Written "u.parent_id = %s OR u.parent_id IN (its children)", the planner scans every union and every
+    # roll-up row of the year: a city's answer would grow with the registry instead of with its counties.
+    if below and union.level == UnionLevel.PROVINCE:
+        where = f"u.parent_id IN (SELECT c.id FROM {unions} c WHERE c.id = %s OR c.parent_id = %s)"
         params.append(union.pk)
     sql = (
         f"SELECT {', '.join(columns)} FROM {unions} u LEFT JOIN {stats} s ON s.union_id = u.id AND s.year = %s "
