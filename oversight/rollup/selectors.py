@@ -10,7 +10,9 @@ import math
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.base import ModelState
 from django.db.models.functions import ExtractYear
+from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,6 +56,25 @@ def rollup_for_city(*, city: Union, year: int) -> QuerySet[UnionYearStats]:
 YEAR_STATS_FIELDS = (*STAT_KEYS, "events_held_by_month", "cases_overdue_by_department", "computed_at")
 
 
+def _union_builder(*, names: list[str], alias: str):
+    """What makes a Union of a row holding every concrete field (`names`, in order) read from `alias`: the
+    instance Model.from_db makes, without Model.__init__'s pass over the fields (a province reads a thousand
+    unions at once and that pass was most of its time). The values go where __init__ would put them (the
+    instance's __dict__, by attname) and the state says loaded from `alias`. Only while nothing listens to
+    the model's pre_init or post_init, which that shortcut would not send; otherwise Model.from_db."""
+    if pre_init.has_listeners(Union) or post_init.has_listeners(Union):
+        return lambda values: Union.from_db(alias, names, values)
+
+    def union_from_row(values: tuple) -> Union:
+        union = Union.__new__(Union)
+        union.__dict__.update(zip(names, values, strict=True))
+        state = union._state = ModelState()
+        state.adding, state.db = False, alias
+        return union
+
+    return union_from_row
+
+
 def _unions_with_year_stats(
     *, union: Union, year: int, below: bool, quotas: bool, fields: tuple[str, ...]
 ) -> tuple[list[tuple[Union, dict | None]], dict[str, int] | None]:
@@ -92,7 +113,7 @@ def _unions_with_year_stats(
     decoded = [
         (name, field) for name, field in zip(fields, stats_fields, strict=True) if hasattr(field, "from_db_value")
     ]
-    alias = connection.alias  # once: each look-up goes through the connection handler's thread-local
+    union_from_row = _union_builder(names=union_names, alias=connection.alias)
     pairs = []
     for row in rows:
         figures = None
@@ -100,7 +121,7 @@ def _unions_with_year_stats(
             figures = dict(zip(fields, row[width + 1 : end], strict=True))
             for name, field in decoded:
                 figures[name] = field.from_db_value(figures[name], None, connection)
-        pairs.append((Union.from_db(alias, union_names, row[:width]), figures))
+        pairs.append((union_from_row(row[:width]), figures))
     if not quotas:
         return pairs, None
     rules = (rows[0][end] if rows else None) or {}

@@ -269,3 +269,37 @@ def test_unions_with_year_stats_is_the_orm_in_one_statement(world, figures, over
         )
     if overseer == "tprov" and below:
         assert any(stats is None for u, stats in pairs if u.code == "qcounty")
+
+
+def test_the_unions_read_with_their_figures_are_what_the_orm_loads(world, figures):
+    """The unions of unions_with_year_stats are built without Model.__init__'s pass over the fields: the same
+    values, state and behaviour as the ORM's; a pre_init/post_init listener gets the ORM's own path."""
+    from django.db.models.signals import post_init
+
+    from oversight.rollup.selectors import unions_with_year_stats
+
+    def loaded(union):
+        return {field.attname: getattr(union, field.attname) for field in Union._meta.concrete_fields}
+
+    pairs = unions_with_year_stats(union=world.union("tprov"), year=Y)
+    for union, _stats in pairs:
+        fresh = Union.objects.get(pk=union.pk)
+        assert loaded(union) == loaded(fresh) and union == fresh
+        assert (union._state.adding, union._state.db) == (False, "default")
+        assert union.parent.code == fresh.parent.code and union.record_days == fresh.record_days
+    union = next(union for union, _stats in pairs if union.code == "qcounty")
+    union.escalation_days = 9
+    union.save(update_fields=["escalation_days"])  # an update, as of a loaded union
+    assert Union.objects.get(code="qcounty").escalation_days == 9
+
+    heard = []
+
+    def listener(sender, instance, **kwargs):
+        heard.append(instance.code)
+
+    post_init.connect(listener, sender=Union)
+    try:
+        pairs = unions_with_year_stats(union=world.union("tprov"), year=Y)
+    finally:
+        post_init.disconnect(listener, sender=Union)
+    assert heard == [union.code for union, _stats in pairs]
