@@ -4,15 +4,19 @@ published year is read from its frozen snapshot."""
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 
-from oversight.rollup.models import QuotaRule
-from oversight.rollup.selectors import quotas_by_level, quotas_from_rules, unions_with_year_stats
+from oversight.rollup.selectors import (
+    QUOTA_RULES_SQL,
+    quotas_by_level,
+    quotas_from_json,
+    unions_with_year_stats,
+    unions_with_year_stats_and_columns,
+)
 from shared.unions.archiving import union_counted_in
 from shared.unions.models import Union
 from tenants.stats.selectors import STAT_KEYS
@@ -37,24 +41,30 @@ def _json(model, field: str, value):
     return model._meta.get_field(field).from_db_value(value, None, connection) if value is not None else None
 
 
-def _year_context(*, city: Union, year: int) -> tuple[bool, list[dict], dict[str, int], bool]:
-    """What the city's assessment of `year` needs besides the unions, in one statement: whether a live
-    publication freezes it, the scheme's items (the default when none was saved), the quota of each level and
-    whether there are adjustments to read."""
-    sql = (
-        f"SELECT EXISTS (SELECT 1 FROM {Publication._meta.db_table} p"
-        "   WHERE p.city_id = %(city)s AND p.year = %(year)s AND p.reopened_at IS NULL),"
-        f" (SELECT s.items FROM {AssessmentScheme._meta.db_table} s WHERE s.city_id = %(city)s AND s.year = %(year)s),"
-        f" (SELECT json_object_agg(q.level, q.min_events_held) FROM {QuotaRule._meta.db_table} q"
-        "   WHERE q.year = %(year)s),"
-        f" EXISTS (SELECT 1 FROM {Adjustment._meta.db_table} a WHERE a.city_id = %(city)s AND a.year = %(year)s)"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {"city": city.pk, "year": year})
-        published, items, rules, adjusted = cursor.fetchone()
+# What the city's assessment of a year needs besides the unions (%(union)s is the city): whether a live
+# publication freezes it, the scheme's items (none saved: the default), the quota rules and whether there
+# are adjustments to read. Read with the unions (unions_with_year_stats_and_columns), or alone.
+YEAR_CONTEXT_SQL = [
+    f"EXISTS (SELECT 1 FROM {Publication._meta.db_table} p"
+    " WHERE p.city_id = %(union)s AND p.year = %(year)s AND p.reopened_at IS NULL)",
+    f"(SELECT s.items FROM {AssessmentScheme._meta.db_table} s WHERE s.city_id = %(union)s AND s.year = %(year)s)",
+    QUOTA_RULES_SQL,
+    f"EXISTS (SELECT 1 FROM {Adjustment._meta.db_table} a WHERE a.city_id = %(union)s AND a.year = %(year)s)",
+]
+
+
+def _year_context(
+    *, city: Union, year: int, values: tuple | None = None
+) -> tuple[bool, list[dict], dict[str, int], bool]:
+    """(published, items, quotas by level, adjusted) from YEAR_CONTEXT_SQL's `values`, read here in one
+    statement when not given."""
+    if values is None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(YEAR_CONTEXT_SQL)}", {"union": city.pk, "year": year})
+            values = cursor.fetchone()
+    published, items, rules, adjusted = values
     items = _json(AssessmentScheme, "items", items)
-    rules = json.loads(rules) if isinstance(rules, str) else rules or {}
-    quotas = quotas_from_rules(year=year, rules={level: int(minimum) for level, minimum in rules.items()})
+    quotas = quotas_from_json(year=year, rules=rules)
     return published, items if items is not None else default_items(), quotas, adjusted
 
 
@@ -198,11 +208,12 @@ def _left_out(unions_with_stats: list[tuple[Union, dict | None]], year: int) -> 
 
 def assessment_view(*, city: Union, year: int) -> dict:
     """Everything the city sees of a year: the scheme in force and the ranked rows, frozen when published, and
-    which archived unions the year leaves out. Two statements while the year is open and nobody adjusted a
-    score (the children with their roll-up rows; the publication, scheme, quotas and adjustments at once),
-    one more to read the publication or the adjustments when there are some."""
-    children = unions_with_year_stats(union=city, year=year, below=False)
-    published, items, quotas, adjusted = _year_context(city=city, year=year)
+    which archived unions the year leaves out. One statement while the year is open and nobody adjusted a
+    score (the children with their roll-up rows, and with the first of them whether the year is published,
+    the scheme, the quotas and whether there are adjustments; two for a city without children), one more to
+    read the publication or the adjustments when there are some."""
+    children, context = unions_with_year_stats_and_columns(union=city, year=year, below=False, columns=YEAR_CONTEXT_SQL)
+    published, items, quotas, adjusted = _year_context(city=city, year=year, values=context)
     publication = publication_live(city=city, year=year) if published else None
     if publication is not None:
         return {

@@ -75,36 +75,40 @@ def _union_builder(*, names: list[str], alias: str):
     return union_from_row
 
 
-def _unions_with_year_stats(
-    *, union: Union, year: int, below: bool, quotas: bool, fields: tuple[str, ...]
-) -> tuple[list[tuple[Union, dict | None]], dict[str, int] | None]:
+# The year's quota rules as {level: minimum}, for unions_with_year_stats_and_columns (%(year)s).
+QUOTA_RULES_SQL = (
+    f"(SELECT json_object_agg(q.level, q.min_events_held) FROM {QuotaRule._meta.db_table} q WHERE q.year = %(year)s)"
+)
+
+
+def unions_with_year_stats_and_columns(
+    *, union: Union, year: int, below: bool = True, fields: tuple[str, ...] = YEAR_STATS_FIELDS, columns: list[str]
+) -> tuple[list[tuple[Union, dict | None]], tuple | None]:
+    """unions_with_year_stats and, in the same statement, the values of `columns`: SQL expressions that do
+    not depend on the row (e.g. QUOTA_RULES_SQL), which may use %(union)s and %(year)s. They are sent with
+    the first row only, so a large value (a scheme's items) crosses once; None when there is no union below
+    (read them on their own then)."""
     union_fields = Union._meta.concrete_fields
     stats_fields = [UnionYearStats._meta.get_field(name) for name in fields]
     # s.id says whether the union has a row at all (every figure may be asked for or not).
-    columns = [f'u."{field.column}"' for field in union_fields] + ['s."id"']
-    columns += [f's."{field.column}"' for field in stats_fields]
+    selected = [f'u."{field.column}"' for field in union_fields] + ['s."id"']
+    selected += [f's."{field.column}"' for field in stats_fields]
+    order = "u.region_code, u.code"
+    selected += [f"CASE WHEN row_number() OVER (ORDER BY {order}) = 1 THEN {column} END" for column in columns]
     unions, stats = Union._meta.db_table, UnionYearStats._meta.db_table
-    params: list = []
-    if quotas:  # the year's quota rules, the same on every row
-        columns.append(
-            f"(SELECT json_object_agg(q.level, q.min_events_held) FROM {QuotaRule._meta.db_table} q WHERE q.year = %s)"
-        )
-        params.append(year)
-    where = "u.parent_id = %s"
-    params += [year, union.pk]
+    where = "u.parent_id = %(union)s"
     # Only a province has unions two levels down (a county's parent is a city, a city's is a province:
     # unions.services), so a city's unions below are its children, read through the index on parent_id.
     # Written "u.parent_id = %s OR u.parent_id IN (its children)", the planner scans every union and every
     # roll-up row of the year: a city's answer would grow with the registry instead of with its counties.
     if below and union.level == UnionLevel.PROVINCE:
-        where = f"u.parent_id IN (SELECT c.id FROM {unions} c WHERE c.id = %s OR c.parent_id = %s)"
-        params.append(union.pk)
+        where = f"u.parent_id IN (SELECT c.id FROM {unions} c WHERE c.id = %(union)s OR c.parent_id = %(union)s)"
     sql = (
-        f"SELECT {', '.join(columns)} FROM {unions} u LEFT JOIN {stats} s ON s.union_id = u.id AND s.year = %s "
-        f"WHERE {where} ORDER BY u.region_code, u.code"
+        f"SELECT {', '.join(selected)} FROM {unions} u"
+        f" LEFT JOIN {stats} s ON s.union_id = u.id AND s.year = %(year)s WHERE {where} ORDER BY {order}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, {"union": union.pk, "year": year})
         rows = cursor.fetchall()
     width = len(union_fields)
     end = width + 1 + len(fields)
@@ -122,11 +126,7 @@ def _unions_with_year_stats(
             for name, field in decoded:
                 figures[name] = field.from_db_value(figures[name], None, connection)
         pairs.append((union_from_row(row[:width]), figures))
-    if not quotas:
-        return pairs, None
-    rules = (rows[0][end] if rows else None) or {}
-    rules = json.loads(rules) if isinstance(rules, str) else rules
-    return pairs, quotas_from_rules(year=year, rules={level: int(minimum) for level, minimum in rules.items()})
+    return pairs, rows[0][end:] if rows else None
 
 
 def unions_with_year_stats(
@@ -137,15 +137,25 @@ def unions_with_year_stats(
     as a dict (YEAR_STATS_FIELDS: every figure and computed_at) or None without a row: one statement (the
     unions left-joined to the roll-up on (union, year)), whatever the number of unions.
     `union_below` and `union_children` say the same in the ORM."""
-    return _unions_with_year_stats(union=union, year=year, below=below, quotas=False, fields=fields)[0]
+    return unions_with_year_stats_and_columns(union=union, year=year, below=below, fields=fields, columns=[])[0]
 
 
 def unions_with_year_stats_and_quotas(
     *, union: Union, year: int, below: bool = True, fields: tuple[str, ...] = YEAR_STATS_FIELDS
 ) -> tuple[list[tuple[Union, dict | None]], dict[str, int]]:
     """unions_with_year_stats and the quota of each level for `year` (quotas_by_level), in the same statement."""
-    pairs, quotas = _unions_with_year_stats(union=union, year=year, below=below, quotas=True, fields=fields)
-    return pairs, quotas
+    pairs, values = unions_with_year_stats_and_columns(
+        union=union, year=year, below=below, fields=fields, columns=[QUOTA_RULES_SQL]
+    )
+    if values is None:  # nobody below, so no quota is shown: the defaults, without another query
+        return pairs, quotas_from_rules(year=year, rules={})
+    return pairs, quotas_from_json(year=year, rules=values[0])
+
+
+def quotas_from_json(*, year: int, rules) -> dict[str, int]:
+    """quotas_from_rules from QUOTA_RULES_SQL's value as the database gives it (JSON text, or None: no rule)."""
+    rules = json.loads(rules) if isinstance(rules, str) else rules or {}
+    return quotas_from_rules(year=year, rules={level: int(minimum) for level, minimum in rules.items()})
 
 
 def overdue_by_department_for_city(*, city: Union, year: int) -> list[dict]:

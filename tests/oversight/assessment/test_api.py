@@ -339,6 +339,35 @@ def test_rankings_cost_the_same_queries_whatever_the_number_of_unions(api, world
     print(f"rankings: {counts['tcity']} queries for 4 unions, {counts['ocity']} for 1")
 
 
+def test_an_open_year_is_read_in_one_statement_and_a_city_without_counties_in_two(world, four_counties):
+    """The children with their roll-up rows carry the year's publication flag, scheme, quotas and adjustment
+    flag on their first row; a city without children reads those on their own."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from oversight.assessment.selectors import assessment_view
+    from shared.unions.services import union_create
+
+    for union in four_counties:
+        roll_up(union, **GOOD)
+    items = default_items()[:3]
+    AssessmentScheme.objects.create(city=world.union("tcity"), year=YEAR, items=items)
+    with CaptureQueriesContext(connection) as queries:
+        view = assessment_view(city=world.union("tcity"), year=YEAR)
+    assert len(queries) == 1
+    assert view["scheme"] == items and view["published"] is False
+    assert [row["union"] for row in view["rows"]] == ["tcounty1", "tcounty2", "tcounty3", "tcounty4"]
+
+    lonely = union_create(
+        code="tlonely", name="孤市总工会", level="city", region_code="359900", domain="tlonely.localhost"
+    )
+    AssessmentScheme.objects.create(city=lonely, year=YEAR, items=items)
+    with CaptureQueriesContext(connection) as queries:
+        view = assessment_view(city=lonely, year=YEAR)
+    assert len(queries) == 2
+    assert view["scheme"] == items and view["rows"] == [] and view["published"] is False
+
+
 def test_errors_speak_chinese_by_default(api, world):
     response = api("tcity-admin", "tcity").post(
         ADJUSTMENTS_URL, {"year": YEAR, "union": "tcounty1", "points": 1}, format="json"
