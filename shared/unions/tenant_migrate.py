@@ -23,6 +23,7 @@ from django.db import connections, transaction
 from django.db.migrations import operations
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
+from django_tenants.utils import get_public_schema_name
 
 _original_create_project_state = MigrationExecutor._create_project_state
 _rendered: dict[frozenset, object] = {}  # applied migrations → their rendered ProjectState (one entry)
@@ -68,6 +69,11 @@ def replay_or_collect(*, database: str) -> bool:
     True; or, when there is none yet, collect it here for the next schemas and return False (the caller then
     migrates this schema the normal way). False too when the plan is empty or not replayable."""
     connection = connections[database]
+    # Only unions' schemas (the template's too) share SQL. public holds the same migration records, but the
+    # router lets other apps touch it: its SQL (none for a union's app, a public table's for a shared app)
+    # replayed in a union's schema would leave the union without the change, or fail.
+    if connection.schema_name == get_public_schema_name():
+        return False
     recorder = MigrationRecorder(connection)
     # The schema's records decide; the same records mean the same plan, so a schema like the first one is
     # replayed without loading the migration graph again (one query instead of about 0.1 s of Python).
