@@ -32,7 +32,8 @@ from . import benchmark as bench
 PREFIX = "zscale"  # every union this benchmark makes has a code starting with it
 COUNTIES_PER_CITY = 9
 CITIES_PER_PROVINCE = 99  # a province's cities are numbered 01–99 in its region codes
-PROBES = 5  # unions created (and removed) to time provisioning at a given size
+PROBES = 9  # unions created (and removed) to time provisioning at a given size: 10–20 ms each, so a median of
+# nine keeps one slow moment of a shared machine from deciding the ratio
 
 
 @dataclass

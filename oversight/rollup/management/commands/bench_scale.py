@@ -4,7 +4,7 @@
 
 Builds N throwaway unions (code prefix "zscale": provinces, each with up to 99 cities of up to nine counties) with a year of
 events and cases at the demo's density, and measures in one run: the median time to create a union when 10
-and when N of them exist (5 probe unions each, removed again; from spare schemas made just before, whose making
+and when N of them exist (9 probe unions each, removed again; from spare schemas made just before, whose making
 is timed too, and by replaying the template), migrate_schemas with nothing to do (every
 schema of the database), an additive migration (a nullable column and an index, which exists only during the
 run) applied to the N unions with django-tenants' multiprocessing executor and checked in every schema, the
