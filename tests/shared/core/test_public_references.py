@@ -7,22 +7,16 @@ from django.db import connection
 
 from shared.core.public_references import PublicLink, drop_constraints_into_public_sql, tenant_links_into_public
 from shared.unions.services import union_create, union_discard
+from tests.deploy.test_citus import foreign_keys
 
 PUBLIC_TABLES = ("accounts_user", "catalogues_topic", "catalogues_department", "unions_union")
 
 
 def constraints_into_public(schema: str) -> list[tuple[str, str]]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT c.relname, target.relname FROM pg_constraint con
-            JOIN pg_class c ON c.oid = con.conrelid JOIN pg_class target ON target.oid = con.confrelid
-            WHERE con.contype = 'f' AND c.relnamespace = %s::regnamespace
-              AND target.relnamespace = 'public'::regnamespace
-            """,
-            [schema],
-        )
-        return cursor.fetchall()
+    """(table, referenced table) of every foreign-key constraint from `schema` into public."""
+    return [
+        (table, target) for table, target_schema, target, _type in foreign_keys(schema) if target_schema == "public"
+    ]
 
 
 def public_triggers() -> dict[str, int]:
