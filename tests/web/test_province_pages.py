@@ -3,8 +3,12 @@ everyone else refused, forged Host included. World: tests/conftest.py."""
 
 from __future__ import annotations
 
+import datetime
+import re
+
 import pytest
 
+from shared.unions.archiving import union_archive
 from tests.oversight.rollup.helpers import PROVINCE_BELOW, Y, province_figures
 
 pytestmark = pytest.mark.usefixtures("province_world")
@@ -49,6 +53,19 @@ def test_province_drill_down_pages_reach_any_union_below_and_nothing_else(page, 
     assert response.status_code == 200 and "甲市二县的活动" in response.content.decode()
     for outside in ("tcounty1", "oprovcity", "tcity"):
         assert client.get(f"/city/unions/{outside}/").status_code == 404
+
+
+def test_drill_down_shows_the_unions_own_progress_as_the_dashboard_does(page, world, figures):
+    client = page("tprov-staff", "tprov")
+    dashboard = client.get(f"/city/?year={Y}").content.decode()
+    for code, held in (("pcounty1", 5), ("qcity", 4)):
+        row = dashboard[dashboard.index(f'data-union="{code}"') :]
+        shown = re.search(r"已举办 (\d+) / \d+ 期", row)
+        assert int(shown[1]) == held
+        drill = client.get(f"/city/unions/{code}/?year={Y}").content.decode()
+        assert re.findall(r"已举办 \d+ / \d+ 期", drill) == [shown[0]]
+    union_archive(union=world.union("pcounty2"), today=datetime.date(Y, 3, 1))
+    assert "已举办" not in client.get(f"/city/unions/pcounty2/?year={Y + 1}").content.decode()  # not counted
 
 
 @pytest.mark.parametrize(

@@ -26,12 +26,18 @@ from oversight.rollup.record_days import level_record_days_set
 from oversight.rollup.selectors import (
     RANKING_METRICS,
     compliance_for_city,
+    compliance_for_union,
     overdue_by_department_for_city,
     rankings_for_province,
     rollup_for_city,
 )
 from shared.core.exceptions import ApplicationError
-from shared.unions.archiving import union_below_left_out, union_children_counted, union_children_left_out
+from shared.unions.archiving import (
+    union_below_left_out,
+    union_children_counted,
+    union_children_left_out,
+    union_counted_in,
+)
 from shared.unions.models import Union
 from shared.unions.selectors import union_below, union_children
 from tenants.cases.selectors import case_list
@@ -289,9 +295,9 @@ def city_drill_view(request, code):
     except ApplicationError as error:
         messages.error(request, error.message)
         events, cases = [], []
-    compliance = next(
-        (row for row in compliance_for_city(city=request.tenant, year=year) if row["union"] == child), None
-    )
+    # The child's own row (what the dashboard's list shows for it), without reading every union below: a
+    # province's drill-down would otherwise read a thousand roll-up rows to show one.
+    compliance = compliance_for_union(union=child, year=year) if union_counted_in(child, year=year) else None
     return render(
         request,
         "web/city/drill.html",
