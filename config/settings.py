@@ -155,7 +155,8 @@ WSGI_APPLICATION = "config.wsgi.application"
 # --- Database -----------------------------------------------------------------------------------
 DATABASE_URL = _required_url("DATABASE_URL")
 DATABASES = {"default": env.db_url_config(DATABASE_URL)}
-DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# django-tenants' backend with a table list that does not scan every union's tables (shared/core/postgresql_backend).
+DATABASES["default"]["ENGINE"] = "shared.core.postgresql_backend"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if not PRODUCTION else 60)
 # A kept connection is checked before a request reuses it, so one broken by a database restart is replaced
 # instead of failing that request.
