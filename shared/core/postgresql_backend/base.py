@@ -11,6 +11,8 @@ unions. tests/shared/core/test_postgresql_backend.py holds it to Django's answer
 django-tenants' own.
 """
 
+# The backend's base before its introspection module, as django-tenants does (an import cycle in later Django).
+import django.db.backends.postgresql.base  # noqa: F401
 from django.db.backends.postgresql.introspection import TableInfo
 from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
 from django_tenants.postgresql_backend.introspection import (
