@@ -205,8 +205,8 @@ def due_by(*, quota: int, quarters: int) -> int:
 def pace_for(*, quota: int, held: int, year: int, today: datetime.date) -> str:
     """done: held ≥ quota; missed: the year is over and held < quota; at_risk: behind the quarterly pace
     as of today; on_track otherwise."""
-    due = due_by(quota=quota, quarters=quarters_completed(year=year, today=today))
-    return _pace(quota=quota, held=held, due=due, year_over=today > datetime.date(year, 12, 31))
+    _quota, due, year_over = _schedule(quota=quota, year=year, today=today)
+    return _pace(quota=quota, held=held, due=due, year_over=year_over)
 
 
 def _pace(*, quota: int, held: int, due: int, year_over: bool) -> str:
