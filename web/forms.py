@@ -18,6 +18,7 @@ from tenants.cases.services import ON_SITE_NEXT_STEPS
 from tenants.cases.workflow import SATISFACTION_SCALE, STEPS, Step
 from tenants.enterprises.models import Enterprise, HarmonyLevel
 from tenants.events.models import EventStatus, VenueKind
+from tenants.events.services import MAX_UNREGISTERED_ENTERPRISES, MAX_WORKER_ATTENDANCE
 from tenants.planning.models import SuggestionSource
 
 
@@ -120,7 +121,7 @@ class PreparationForm(forms.Form):
 
 class RecordHeldForm(forms.Form):
     held_date = forms.DateField(label=_("Held on"), widget=DateInput)
-    worker_attendance = forms.IntegerField(label=_("Worker attendance"), min_value=0, max_value=1_000_000)
+    worker_attendance = forms.IntegerField(label=_("Worker attendance"), min_value=0, max_value=MAX_WORKER_ATTENDANCE)
     enterprises = forms.ModelMultipleChoiceField(
         queryset=Enterprise.objects.none(),
         required=False,
@@ -128,7 +129,7 @@ class RecordHeldForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     unregistered_enterprise_count = forms.IntegerField(
-        label=_("Other enterprises (not in the list)"), min_value=0, max_value=100_000, initial=0
+        label=_("Other enterprises (not in the list)"), min_value=0, max_value=MAX_UNREGISTERED_ENTERPRISES, initial=0
     )
     summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -21,6 +21,12 @@ from tenants.enterprises.models import Enterprise
 from .models import NOT_YET_HELD_STATUSES, Event, EventCounter, EventStatus, MediaReport, VenueKind
 from .selectors import event_record_missing_parts
 
+# The most a held event's record may count: far beyond any real event (the programme's busiest drew a few
+# hundred workers), well within the database's integer columns, so a mistyped or forged figure is refused
+# with a field error instead of overflowing the column. The page's form shows the same limits.
+MAX_WORKER_ATTENDANCE = 1_000_000
+MAX_UNREGISTERED_ENTERPRISES = 100_000
+
 EDITABLE_FIELDS = ("title", "topic", "planned_date", "venue_kind", "venue_name", "departments", "invited_unions")
 
 
@@ -190,12 +196,14 @@ def event_record_held(
         errors["held_date"] = [_("The held date is required.")]
     elif held_date > timezone.localdate():
         errors["held_date"] = [_("The held date cannot be in the future.")]
-    for name, value in (
-        ("unregistered_enterprise_count", unregistered_enterprise_count),
-        ("worker_attendance", worker_attendance),
+    for name, value, most in (
+        ("unregistered_enterprise_count", unregistered_enterprise_count, MAX_UNREGISTERED_ENTERPRISES),
+        ("worker_attendance", worker_attendance, MAX_WORKER_ATTENDANCE),
     ):
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             errors[name] = [_("A count cannot be negative.")]
+        elif value > most:
+            errors[name] = [_("A count cannot be more than %(most)d.") % {"most": most}]
     if errors:
         raise ApplicationError(_("Some fields are not valid."), fields=errors)
     enterprises = _objects(Enterprise, enterprises, "enterprises")

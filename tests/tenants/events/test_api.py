@@ -125,6 +125,20 @@ def test_hold_rules(staff, in_union):
     assert response.json()["error"]["fields"]["held_date"] == ["The held date cannot be in the future."]
     response = staff.post(detail(event.pk, "hold"), {"held_date": "2026-01-05", "worker_attendance": -3}, format="json")
     assert response.status_code == 400 and "worker_attendance" in response.json()["error"]["fields"]
+    # A figure beyond the column's range (found by the API fuzzer, form-encoded as it sent it): a field
+    # error, never a 500.
+    huge = {"held_date": "2026-01-05", "unregistered_enterprise_count": "102867559764736786432"}
+    response = staff.post(detail(event.pk, "hold"), huge)
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {
+        "unregistered_enterprise_count": ["A count cannot be more than 100000."]
+    }
+    response = staff.post(
+        detail(event.pk, "hold"),
+        {"held_date": "2026-01-05", "worker_attendance": 1_000_001},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.json()["error"]["fields"] == {"worker_attendance": ["数量不能超过 1000000。"]}
     with in_union("tcounty1"):
         event.refresh_from_db()
         assert event.status == EventStatus.PLANNED and event.worker_attendance == 0
