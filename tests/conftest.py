@@ -20,6 +20,7 @@ them afterwards, so that every other test sees the world above unchanged:
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 import pytest
@@ -29,6 +30,7 @@ from rest_framework.test import APIClient
 
 from shared.accounts.models import Membership, Role, User
 from shared.unions.models import Union
+from tests.clock import TODAY, noon
 from tests.factories import PASSWORD
 
 WORLD = [
@@ -189,6 +191,25 @@ def in_union(world):
         return schema_context(world.union(code).schema_name)
 
     return enter
+
+
+@pytest.fixture
+def on_day(time_machine):
+    """on_day(day): holds the clock at noon (Asia/Shanghai) of `day`, ticking, and returns the day, so that the
+    test's dates and the services' timezone.localdate() agree however near midnight the test runs. Time-machine
+    patches this process only: a test that hands work to a real Celery worker with a countdown must not use it."""
+
+    def move(day: datetime.date) -> datetime.date:
+        time_machine.move_to(noon(day), tick=True)
+        return day
+
+    return move
+
+
+@pytest.fixture
+def on_today(on_day) -> datetime.date:
+    """The clock held on tests.clock.TODAY, the day the run began."""
+    return on_day(TODAY)
 
 
 @pytest.fixture

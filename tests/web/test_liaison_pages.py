@@ -19,9 +19,10 @@ from tenants.attachments.models import Attachment
 from tenants.cases.models import Case, CaseStatus
 from tenants.liaisons.models import Liaison, LiaisonLink
 from tenants.liaisons.services import link_current, link_revoke, link_token
+from tests.clock import TODAY
 from tests.tenants.liaisons.helpers import departments, liaison, referred
 
-TODAY = timezone.localdate()
+pytestmark = pytest.mark.usefixtures("on_today")
 
 
 @pytest.fixture
@@ -169,15 +170,16 @@ def test_a_reply_moves_the_case_and_staff_see_the_liaison_in_its_history(page, s
         assert Case.objects.get(pk=theirs.pk).status == CaseStatus.REFERRED
 
 
-def test_the_city_dashboard_lists_the_departments_that_answer_late(page, world, in_union):
+def test_the_city_dashboard_lists_the_departments_that_answer_late(page, world, in_union, on_day):
     from oversight.rollup.services import rollup_refresh
 
+    today = on_day(datetime.date(TODAY.year, 7, 20))  # a case of this year already overdue needs January behind
     first, _second = departments()
     with in_union("tcounty1"):
         referred(
-            first, title="逾期", deadline=TODAY - datetime.timedelta(days=1), raised_on=TODAY.replace(day=1, month=1)
+            first, title="逾期", deadline=today - datetime.timedelta(days=1), raised_on=today.replace(day=1, month=1)
         )
-    rollup_refresh(union=world.union("tcounty1"), year=TODAY.year)
+    rollup_refresh(union=world.union("tcounty1"), year=today.year)
     content = page("tcity-staff", "tcity").get("/city/").content.decode()
     assert "哪些部门办理超期" in content and f'data-department="{first.pk}"' in content
     assert f'data-department="{first.pk}"' not in page("ocity-staff", "ocity").get("/city/").content.decode()

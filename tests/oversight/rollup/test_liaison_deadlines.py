@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
+import pytest
 
 from oversight.rollup.models import Notice, UnionYearStats
 from oversight.rollup.selectors import overdue_by_department_for_city
@@ -14,9 +14,12 @@ from oversight.rollup.services import reminders_send, rollup_refresh
 from oversight.rollup.tasks import reminders_send_task
 from shared.unions.models import Union
 from shared.unions.services import union_escalation_days_set
+from tests.clock import TODAY
 from tests.tenants.liaisons.helpers import departments, liaison, referred
 
-TODAY = timezone.localdate()
+pytestmark = pytest.mark.usefixtures("on_today")
+# A day with cases of the same year already overdue behind it, which the first days of January do not have.
+MIDYEAR = datetime.date(TODAY.year, 7, 20)
 
 
 def test_escalation_waits_for_the_unions_own_number_of_days(world, in_union, mailoutbox):
@@ -48,21 +51,22 @@ def test_the_beat_task_reminds_the_liaison_once(world, in_union, eager, mailoutb
     assert len(reminders) == 1 and "明天到期" in reminders[0].subject
 
 
-def test_overdue_by_department_comes_from_the_rollup(world, in_union):
+def test_overdue_by_department_comes_from_the_rollup(world, in_union, on_day):
+    today = on_day(MIDYEAR)
     first, second = departments()
-    year = TODAY.year
+    year = today.year
     raised = datetime.date(year, 1, 2)
-    late = max(raised, TODAY - datetime.timedelta(days=1))
+    late = max(raised, today - datetime.timedelta(days=1))
     with in_union("tcounty1"):
         referred(first, title="一区逾期1", deadline=late, raised_on=raised)
         referred(first, title="一区逾期2", deadline=late, raised_on=raised)
-        referred(second, title="一区未到期", deadline=TODAY + datetime.timedelta(days=5), raised_on=raised)
+        referred(second, title="一区未到期", deadline=today + datetime.timedelta(days=5), raised_on=raised)
     with in_union("tcounty2"):
         referred(first, title="二县逾期", deadline=late, raised_on=raised)
     with in_union("ocounty"):
         referred(second, title="他市逾期", deadline=late, raised_on=raised)
     for code in ("tcounty1", "tcounty2", "ocounty"):
-        rollup_refresh(union=world.union(code), year=year, today=TODAY + datetime.timedelta(days=1))
+        rollup_refresh(union=world.union(code), year=year, today=today + datetime.timedelta(days=1))
 
     row = UnionYearStats.objects.get(union=world.union("tcounty1"), year=year)
     assert row.cases_overdue_by_department == {str(first.pk): 2}
@@ -74,11 +78,12 @@ def test_overdue_by_department_comes_from_the_rollup(world, in_union):
     ]
 
 
-def test_the_city_api_lists_late_departments_to_its_own_members_only(api, world, in_union):
+def test_the_city_api_lists_late_departments_to_its_own_members_only(api, world, in_union, on_day):
+    today = on_day(MIDYEAR)
     first, _second = departments()
-    year = TODAY.year
+    year = today.year
     with in_union("tcounty2"):
-        referred(first, title="逾期", deadline=TODAY - datetime.timedelta(days=1), raised_on=datetime.date(year, 1, 1))
+        referred(first, title="逾期", deadline=today - datetime.timedelta(days=1), raised_on=datetime.date(year, 1, 1))
     rollup_refresh(union=world.union("tcounty2"), year=year)
     url = f"/api/v1/city/late-departments/?year={year}"
     body = api("tcity-viewer", "tcity").get(url).json()

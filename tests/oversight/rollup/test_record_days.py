@@ -11,7 +11,6 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 
 from oversight.rollup.models import UnionYearStats
 from oversight.rollup.record_days import level_record_days_set
@@ -22,10 +21,11 @@ from shared.unions.models import DEFAULT_EVENT_RECORD_DAYS, Union
 from tenants.events.models import Event
 from tenants.events.selectors import event_record_days
 from tenants.stats.sources import year_stats_sources
+from tests.clock import TODAY
 
 from .helpers import held_event
 
-TODAY = timezone.localdate()
+pytestmark = pytest.mark.usefixtures("on_today")
 YEAR = TODAY.year
 
 

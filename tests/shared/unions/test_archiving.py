@@ -7,7 +7,6 @@ import pytest
 from auditlog.models import LogEntry
 from django.db import connection
 from django.test import Client
-from django.utils import timezone
 from django_tenants.utils import schema_exists
 
 from oversight.assessment.selectors import assessment_view
@@ -15,11 +14,13 @@ from oversight.rollup.selectors import compliance_for_city, rollup_for_city
 from shared.core.exceptions import ApplicationError
 from shared.unions.archiving import union_archive, union_delete, union_restore
 from shared.unions.models import Union
+from tests.clock import TODAY
 from tests.conftest import host
 from tests.factories import PASSWORD
 
-THIS_YEAR = timezone.localdate().year
-THIS_DAY = timezone.localdate()
+pytestmark = pytest.mark.usefixtures("on_today")
+THIS_DAY = TODAY
+THIS_YEAR = TODAY.year
 
 
 def fresh(code: str) -> Union:
@@ -119,13 +120,13 @@ def test_delete_needs_an_archived_union_and_its_code(world):
 
 
 def test_nobody_in_an_archived_union_is_reminded(
-    world, in_union, mailoutbox, celery_eager, django_capture_on_commit_callbacks
+    world, in_union, on_day, mailoutbox, celery_eager, django_capture_on_commit_callbacks
 ):
     from oversight.rollup.models import Notice
     from oversight.rollup.services import reminders_send, rollup_refresh
     from tests.oversight.rollup.helpers import held_event, referred_case
 
-    today = datetime.date(THIS_YEAR, 7, 20)
+    today = on_day(datetime.date(THIS_YEAR, 7, 20))  # events held in February: the year must be under way
     for code in ("tcounty1", "tcounty2"):  # both behind pace, with an overdue case
         with in_union(code):
             event = held_event(held_date=datetime.date(THIS_YEAR, 2, 2))

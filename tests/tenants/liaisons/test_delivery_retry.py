@@ -21,10 +21,11 @@ from tenants.liaisons.services import (
     liaison_reminders_send,
 )
 from tenants.liaisons.tasks import liaison_message_deliver_task
+from tests.clock import TODAY
 
 from .helpers import SmtpSink, departments, free_port, liaison, referred
 
-TODAY = timezone.localdate()
+pytestmark = pytest.mark.usefixtures("on_today")
 EMAIL_ONLY = ["tenants.liaisons.notifiers.EmailNotifier"]
 BOTH = EMAIL_ONLY + ["tenants.liaisons.notifiers.LogTextNotifier"]
 

@@ -28,10 +28,11 @@ from tenants.liaisons.services import (
     link_token,
 )
 from tenants.liaisons.tasks import liaison_referral_notify_task
+from tests.clock import TODAY
 
 from .helpers import departments, liaison, referred, token_for
 
-TODAY = timezone.localdate()
+pytestmark = pytest.mark.usefixtures("on_today")
 
 
 def test_a_liaison_needs_a_department_a_name_and_a_way_to_reach_them(world, in_union):
