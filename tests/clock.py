@@ -31,3 +31,10 @@ def noon(day: datetime.date) -> datetime.datetime:
     the process's own zone too."""
     local = datetime.datetime.combine(day, datetime.time(12), tzinfo=ZoneInfo(settings.TIME_ZONE))
     return local.astimezone(datetime.UTC)
+
+
+def held_lately(today: datetime.date | None = None) -> datetime.date:
+    """Yesterday, or today on 1 January: an event recorded as held on it counts in this year's figures whatever
+    the day the run falls on (yesterday, on 1 January, is last year's)."""
+    today = today or timezone.localdate()
+    return max(today - datetime.timedelta(days=1), today.replace(month=1, day=1))

@@ -4,8 +4,6 @@ drill-down. Screenshot: artifacts/screenshots/40-province-dashboard.png."""
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 
 from .conftest import in_thread, sign_in, today
@@ -41,9 +39,10 @@ def _city_event_rolled_up() -> None:
     from shared.accounts.models import User
     from shared.unions.models import Union
     from tenants.events.services import event_create, event_record_held
+    from tests.clock import held_lately
 
     city, actor = Union.objects.get(code="e2eprovcity"), User.objects.get(username="e2eprovcity-staff")
-    held = today() - datetime.timedelta(days=1)
+    held = held_lately(today())
     with schema_context(city.schema_name):
         event = event_create(actor=actor, title="省级示范：安全生产进园区", planned_date=held, venue_kind="park")
         event_record_held(event=event, actor=actor, held_date=held, worker_attendance=321)

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from tests.clock import held_lately
 from tests.conftest import host
 
 
@@ -40,7 +41,7 @@ def make_event(world, in_union):
         values.update(fields)
         with in_union(code):
             if held:
-                values["planned_date"] = timezone.localdate() - datetime.timedelta(days=1)
+                values["planned_date"] = held_lately()
             event = event_create(actor=actor, **values)
             if held:
                 event = event_record_held(

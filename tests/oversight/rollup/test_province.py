@@ -160,11 +160,12 @@ def test_province_rankings_refuse_an_unknown_figure(world):
 
 
 def test_a_countys_event_reaches_the_province_through_the_roll_up(world, in_union):
+    from tests.clock import held_lately
     from tests.oversight.rollup.helpers import held_event
 
     year = timezone.localdate().year
     with in_union("pcounty2"):
-        held_event(held_date=timezone.localdate() - datetime.timedelta(days=1), attendance=77)
+        held_event(held_date=held_lately(), attendance=77)
     rollup_refresh(union=world.union("pcounty2"), year=year)
     result = rankings_for_province(province=world.union("tprov"), year=year, by="worker_attendance")
     assert result["cities"][0]["union"].code == "pcity" and result["cities"][0]["worker_attendance"] == 77
