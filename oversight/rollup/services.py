@@ -101,12 +101,18 @@ def rollup_pending_drain() -> int:
     return done
 
 
+# At most one event a day: a larger minimum is a typing error, and one beyond the column's range would be a 500.
+MAX_QUOTA = 366
+
+
 def quota_rule_set(*, year: int, level: str, min_events_held: int) -> QuotaRule:
     errors: dict[str, list] = {}
     if level not in UnionLevel.values:
         errors["level"] = [_("The level must be “province”, “city” or “county”.")]
-    if not isinstance(min_events_held, int) or min_events_held < 0:
-        errors["min_events_held"] = [_("Enter a whole number, 0 or more.")]
+    if not isinstance(min_events_held, int) or not 0 <= min_events_held <= MAX_QUOTA:
+        errors["min_events_held"] = [
+            _("Enter a whole number from 0 to %(most)d.") % {"most": MAX_QUOTA},
+        ]
     if errors:
         raise ApplicationError(_("Some fields are not valid."), fields=errors)
     rule, _created = QuotaRule.objects.update_or_create(

@@ -49,6 +49,11 @@ def test_a_bad_quota_rule_is_a_field_error(db):
     with pytest.raises(ApplicationError) as error:
         quota_rule_set(year=2025, level="nation", min_events_held=-1)
     assert set(error.value.fields) == {"level", "min_events_held"}
+    with pytest.raises(ApplicationError) as error:
+        quota_rule_set(year=2025, level="county", min_events_held=10**12)  # beyond the column: a field error
+    assert error.value.fields["min_events_held"] == ["请输入 0 到 366 之间的整数。"]
+    assert not QuotaRule.objects.filter(year=2025).exists()
+    assert quota_rule_set(year=2025, level="county", min_events_held=366).min_events_held == 366
 
 
 @pytest.mark.parametrize(
