@@ -14,12 +14,10 @@ from oversight.rollup.services import reminders_send, rollup_refresh
 from oversight.rollup.tasks import reminders_send_task
 from shared.unions.models import Union
 from shared.unions.services import union_escalation_days_set
-from tests.clock import TODAY
+from tests.clock import MIDYEAR, TODAY
 from tests.tenants.liaisons.helpers import departments, liaison, referred
 
 pytestmark = pytest.mark.usefixtures("on_today")
-# A day with cases of the same year already overdue behind it, which the first days of January do not have.
-MIDYEAR = datetime.date(TODAY.year, 7, 20)
 
 
 def test_escalation_waits_for_the_unions_own_number_of_days(world, in_union, mailoutbox):
